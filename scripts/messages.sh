@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Updates the zh_Hans catalogues: one per app (src/dibiao/<app>/locale) and one for the shared
+# templates and settings (src/dibiao/locale). With --check, fails if a catalogue lacks a string
+# that the code uses (CI), ignoring the creation-date header.
+set -euo pipefail
+cd "$(dirname "$0")/../src/dibiao"
+ADMIN=../../.venv/bin/django-admin
+apps=()
+for dir in */; do
+  dir=${dir%/}
+  [[ -f "$dir/apps.py" ]] && apps+=("$dir")
+done
+opts=(-l zh_Hans --no-obsolete --no-location --no-wrap)
+for app in "${apps[@]}"; do
+  mkdir -p "$app/locale"
+  (cd "$app" && ../$ADMIN makemessages "${opts[@]}" --ignore='static/*' -v0)
+done
+ignores=(--ignore='static/*')
+for app in "${apps[@]}"; do ignores+=(--ignore="$app/*"); done
+mkdir -p locale
+$ADMIN makemessages "${opts[@]}" "${ignores[@]}" -v0
+if [[ "${1:-}" == "--check" ]]; then
+  cd ../..
+  git diff --exit-code -I 'POT-Creation-Date' --stat -- 'src/**/*.po' || {
+    echo "The catalogues above miss strings the code uses: run 'make messages', translate, commit."; exit 1; }
+fi

@@ -1,0 +1,13 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboards/home.html", {})
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "dashboards/home.html", {})

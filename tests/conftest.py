@@ -1,0 +1,81 @@
+"""The named cast. Each name says who the person is and what they must (not) see."""
+
+import pytest
+
+from dibiao.accounts.choices import Role
+from tests.factories import ImplementingUnitFactory, ProvinceFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_local(settings):
+    # Argon2 is the product's hasher (tests/accounts check it); tests log in thousands of
+    # times, so they hash with MD5 unless a test restores the setting.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def anhui(db):
+    return ProvinceFactory(province_code="34")
+
+
+@pytest.fixture
+def zhejiang(db):
+    return ProvinceFactory(province_code="33")
+
+
+@pytest.fixture
+def hefei(anhui):
+    return ImplementingUnitFactory(province=anhui, code="340100", name="合肥市市场监督管理局（知识产权局）")
+
+
+@pytest.fixture
+def hangzhou(zhejiang):
+    return ImplementingUnitFactory(
+        province=zhejiang, code="330100", name="杭州市市场监督管理局（知识产权局）"
+    )
+
+
+@pytest.fixture
+def national_admin(db):
+    return UserFactory(username="admin", full_name="刘佳", national_admin=True)
+
+
+@pytest.fixture
+def anhui_officer(anhui):
+    return UserFactory(username="anhui", full_name="安徽省局经办人", role=Role.PROVINCIAL, organisation=anhui)
+
+
+@pytest.fixture
+def hefei_officer(hefei):
+    """An Anhui implementing unit's officer."""
+    return UserFactory(username="hefei", full_name="合肥经办人", role=Role.IMPLEMENTING, organisation=hefei)
+
+
+@pytest.fixture
+def zhejiang_officer(zhejiang):
+    """Must see nothing of Anhui."""
+    return UserFactory(
+        username="zhejiang", full_name="浙江省局经办人", role=Role.PROVINCIAL, organisation=zhejiang
+    )
+
+
+@pytest.fixture
+def hangzhou_officer(hangzhou):
+    return UserFactory(
+        username="hangzhou", full_name="杭州经办人", role=Role.IMPLEMENTING, organisation=hangzhou
+    )
+
+
+@pytest.fixture
+def expert_from_anhui(anhui):
+    return UserFactory(username="expert_ah", full_name="安徽专家", role=Role.EXPERT)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
