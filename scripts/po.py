@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Translator's helper for the zh_Hans catalogues.
 
-    scripts/po.py missing              list untranslated or fuzzy entries, as JSON {msgid: ""}
-    scripts/po.py apply FILE.json      fill entries from {msgid: msgstr} (or {"ctx\\x04msgid": ...})
+    scripts/po.py missing [APP]            list untranslated or fuzzy entries, as JSON {msgid: ""}
+    scripts/po.py apply FILE.json [APP]    fill entries from {msgid: msgstr} (or {"ctx\\x04msgid": ...})
+
+APP limits either to one app's catalogue (e.g. rounds); without it, all catalogues.
 """
 
 import json
@@ -15,7 +17,9 @@ ENTRY = re.compile(r"\n\n(?=(?:#|msgctxt|msgid))")
 
 
 def catalogues() -> list[Path]:
-    return sorted(ROOT.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
+    app = sys.argv[3] if sys.argv[1:2] == ["apply"] else (sys.argv[2] if len(sys.argv) > 2 else "")
+    base = ROOT / app if app else ROOT
+    return sorted(base.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
 
 
 def unquote(lines: list[str]) -> str:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dibiao.accounts",
     "dibiao.organisations",
     "dibiao.rounds",
+    "dibiao.recommendations",
     "dibiao.dashboards",
     "django.contrib.admin",
     "django.contrib.auth",

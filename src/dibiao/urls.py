@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("dibiao.accounts.urls")),
     path("organisations/", include("dibiao.organisations.urls")),
     path("rounds/", include("dibiao.rounds.urls")),
+    path("recommendations/", include("dibiao.recommendations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
