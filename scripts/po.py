@@ -44,7 +44,7 @@ def parse(block: str) -> dict[str, object]:
     return {
         "ctx": unquote(fields["msgctxt"]) if "msgctxt" in fields else None,
         "id": unquote(fields.get("msgid", ['""'])),
-        "plural": "msgid_plural" in fields,
+        "plural": unquote(fields["msgid_plural"]) if "msgid_plural" in fields else None,
         "str": [unquote(v) for k, v in sorted(fields.items()) if k.startswith("msgstr")],
         "fuzzy": "fuzzy" in flags,
     }
@@ -81,10 +81,10 @@ def apply(translations: dict[str, str]) -> int:
             if entry["ctx"]:
                 lines.append(f"msgctxt {quote(str(entry['ctx']))}")
             lines.append(f"msgid {quote(str(entry['id']))}")
-            if entry["plural"]:
-                singular, _, plural = value.partition("\x00")
-                lines.append(f"msgid_plural {quote(singular if not plural else plural)}")
-                lines.append(f"msgstr[0] {quote(singular)}")
+            if entry["plural"] is not None:
+                # Chinese has one plural form.
+                lines.append(f"msgid_plural {quote(str(entry['plural']))}")
+                lines.append(f"msgstr[0] {quote(value)}")
             else:
                 lines.append(f"msgstr {quote(value)}")
             blocks[index] = "\n".join(lines)

@@ -2,7 +2,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from dibiao.accounts import permissions
+from dibiao.dashboards import queries
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboards/home.html", {})
+    """Each role lands here and sees its own real numbers."""
+    user = request.user
+    round_ = queries.current_round()
+    context: dict[str, object] = {"round": round_}
+    if permissions.is_national_admin(user):
+        context["national"] = queries.national_numbers(round_)
+    elif permissions.is_provincial_officer(user):
+        context["provincial"] = queries.provincial_numbers(user.organisation, round_)  # type: ignore[union-attr]
+    return render(request, "dashboards/home.html", context)
