@@ -13,6 +13,10 @@ urlpatterns = [
     path("organisations/", include("dibiao.organisations.urls")),
     path("rounds/", include("dibiao.rounds.urls")),
     path("recommendations/", include("dibiao.recommendations.urls")),
+    path("documents/", include("dibiao.documents.urls")),
+    path("reviews/", include("dibiao.reviews.urls")),
+    path("reports/", include("dibiao.reports.urls")),
+    path("public/", include("dibiao.public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
