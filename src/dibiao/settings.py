@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "dibiao.reports",
     "dibiao.public",
     "dibiao.dashboards",
+    "dibiao.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
