@@ -24,7 +24,7 @@ from dibiao.rounds import services as rounds
 from dibiao.rounds.choices import RoundState
 from dibiao.rounds.models import Round
 
-DEMO_PASSWORD = "dibiao-demo-2021"
+DEMO_PASSWORD = "dibiao-demo-2021"  # noqa: S105  demo accounts only, printed on purpose
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 # (user name, full name, role, organisation lookup)
