@@ -26,6 +26,7 @@ class ProvinceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
         django_get_or_create = ("kind", "province_code")
+        skip_postgeneration_save = True  # link_self saves what it changes
 
     kind = Kind.PROVINCIAL
     province_code = "34"
@@ -93,3 +94,38 @@ class QuotaFactory(factory.django.DjangoModelFactory):
     round = factory.SubFactory(RoundFactory)
     province = factory.SubFactory(ProvinceFactory)
     cap = 2
+
+
+class NationalOfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("kind",)
+
+    kind = Kind.NATIONAL
+    name = "国家知识产权局"
+    sort_key = "00"
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("kind", "name")
+
+    kind = Kind.DEPARTMENT
+    name = "知识产权运用促进司"
+    parent = factory.SubFactory(NationalOfficeFactory)
+    sort_key = "01"
+
+
+class CentreFactory(factory.django.DjangoModelFactory):
+    """A provincial centre (四川/广东): attached to its province, no quota of its own."""
+
+    class Meta:
+        model = Organisation
+
+    kind = Kind.CENTRE
+    province = factory.SubFactory(ProvinceFactory, province_code="51")
+    parent = factory.SelfAttribute("province")
+    province_code = factory.SelfAttribute("province.province_code")
+    name = "四川省知识产权服务促进中心"
+    sort_key = factory.LazyAttribute(lambda o: f"{o.province_code}9")

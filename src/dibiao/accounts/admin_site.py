@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from dibiao.accounts import permissions
+from dibiao.accounts.forms import AdminLoginForm
 from dibiao.accounts.permissions import Action
 
 
@@ -13,6 +14,8 @@ def restrict_admin_to_national_admins(site: AdminSite) -> None:
         return permissions.can(request.user, Action.USE_ADMIN)
 
     site.has_permission = has_permission  # type: ignore[method-assign]
+    # The product's log-in form: it explains a lockout instead of failing on it.
+    site.login_form = AdminLoginForm
     site.site_header = _("Dibiao administration")
     site.site_title = _("Dibiao administration")
     site.index_title = _("Data administration")

@@ -2,25 +2,37 @@
 
 After LOGIN_FAILURE_LIMIT wrong passwords in a row the account is locked for
 LOGIN_LOCKOUT_MINUTES; the log-in form then says so and until when. A right password during
-the lock does not log in (otherwise the lock would only slow a guesser down).
+the lock does not log in (otherwise the lock would only slow a guesser down). A right
+password outside a lock forgets earlier failures; so does choosing a new password by e-mail.
+
+User names are matched ignoring case (the database keeps them unique ignoring case);
+passwords are not.
 """
 
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import F
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.utils import timezone
 
+from dibiao.accounts import services
 from dibiao.accounts.models import User
 
+# Both refusals are PermissionDenied: `django.contrib.auth.authenticate()` then stops, sends
+# `user_login_failed` and returns None, so no caller (Django's admin log-in included) ever
+# sees an exception. The log-in form reads the account's state to say why (forms.py).
 
-class AccountLocked(Exception):
+
+class AccountLocked(PermissionDenied):
+    """The account is locked until `until`."""
+
     def __init__(self, until: Any) -> None:
         super().__init__(str(until))
         self.until = until
+
+
+class AccountDisabled(PermissionDenied):
+    """The password was right but the account is disabled."""
 
 
 class LockoutBackend(ModelBackend):
@@ -31,7 +43,9 @@ class LockoutBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
-        if username is None or password is None:
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if not username or not password:
             return None
         user = User.objects.filter(username__iexact=username.strip()).first()
         if user is None:
@@ -40,23 +54,12 @@ class LockoutBackend(ModelBackend):
             return None
         if user.is_locked:
             raise AccountLocked(user.locked_until)
-        if user.check_password(password) and self.user_can_authenticate(user):
-            if user.failed_login_count or user.locked_until:
-                User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
-            return user
-        register_failure(user)
-        user.refresh_from_db(fields=["locked_until"])
-        if user.is_locked:
-            raise AccountLocked(user.locked_until)
-        return None
-
-
-def register_failure(user: User) -> None:
-    """Count one failed log-in; lock the account when the count reaches the limit."""
-    User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-    user.refresh_from_db(fields=["failed_login_count"])
-    if user.failed_login_count >= settings.LOGIN_FAILURE_LIMIT:
-        User.objects.filter(pk=user.pk).update(
-            failed_login_count=0,
-            locked_until=timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES),
-        )
+        if not user.check_password(password):
+            services.register_login_failure(user)
+            if user.is_locked:
+                raise AccountLocked(user.locked_until)
+            return None
+        if not self.user_can_authenticate(user):
+            raise AccountDisabled
+        services.register_login_success(user)
+        return user

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,8 @@ class User(AbstractUser):
                 condition=Q(role="expert") | Q(organisation__isnull=False) | Q(is_superuser=True),
                 name="user_officer_has_organisation",
             ),
+            # Log-in ignores the case of the user name, so two names may not differ by case only.
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ignoring_case"),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ class Action:
     MANAGE_ACCOUNTS = "manage_accounts"  # open the account pages at all
     CREATE_ACCOUNT = "create_account"  # obj: the organisation the account is for
     CHANGE_ACCOUNT = "change_account"  # obj: the user account
+    DISABLE_ACCOUNT = "disable_account"  # obj: the user account; never one's own
     MANAGE_ORGANISATIONS = "manage_organisations"
     IMPORT_COUNTY_LISTS = "import_county_lists"
     MANAGE_ROUNDS = "manage_rounds"
@@ -59,6 +60,35 @@ def is_implementing_unit_of_province(org: Organisation, province_id: int | None)
     return org.kind == Kind.IMPLEMENTING and org.province_id == province_id
 
 
+def is_same_person(user: Any, account: User) -> bool:
+    return bool(getattr(user, "pk", None)) and user.pk == account.pk
+
+
+# Which kinds of organisation an account of each role belongs to (DOMAIN §1-2). An expert
+# needs none; if one is given, any kind will do (it only says where the expert works).
+ROLE_ORGANISATION_KINDS: dict[str, tuple[str, ...]] = {
+    Role.NATIONAL_ADMIN: (Kind.NATIONAL, Kind.DEPARTMENT),
+    Role.PROVINCIAL: (Kind.PROVINCIAL, Kind.CENTRE),
+    Role.IMPLEMENTING: (Kind.IMPLEMENTING,),
+    Role.EXPERT: (),
+}
+
+
+def role_needs_organisation(role: str) -> bool:
+    return bool(ROLE_ORGANISATION_KINDS.get(role))
+
+
+def role_fits_organisation(role: str, org: Organisation | None) -> bool:
+    """Is `org` (None: no organisation) a possible organisation for an account of `role`?"""
+    if role not in ROLE_ORGANISATION_KINDS:
+        return False
+    if org is None:
+        return not role_needs_organisation(role)
+    if not role_needs_organisation(role):
+        return True
+    return org.kind in ROLE_ORGANISATION_KINDS[role]
+
+
 # --- scopes ----------------------------------------------------------------------------------
 
 
@@ -90,15 +120,69 @@ def visible_users(user: Any) -> QuerySet[User]:
     return users.none()
 
 
+def listable_roles(user: Any) -> list[str]:
+    """The roles of the accounts `user` may see (the account list's role filter)."""
+    if is_national_admin(user):
+        return list(Role.values)
+    if is_provincial_officer(user):
+        return [Role.IMPLEMENTING]
+    return []
+
+
+# --- creating and assigning accounts ---------------------------------------------------------
+
+
+def creatable_roles(user: Any) -> list[str]:
+    """The roles `user` may give a new account: any for the national administrator, only
+    the implementing role for a provincial officer, none for anybody else."""
+    if is_national_admin(user):
+        return list(Role.values)
+    if is_provincial_officer(user):
+        return [Role.IMPLEMENTING]
+    return []
+
+
+def can_assign(user: Any, role: str, org: Organisation | None) -> bool:
+    """May `user` give an account of `role` the organisation `org` (when creating it, or when
+    moving an account of that role)? The organisation must fit the role, and a provincial
+    officer may only use the implementing units of its own province."""
+    if role not in creatable_roles(user):
+        return False
+    if not role_fits_organisation(role, org):
+        return False
+    if is_national_admin(user):
+        return True
+    return org is not None and is_implementing_unit_of_province(org, user.organisation_id)
+
+
+def assignable_organisations(user: Any, role: str | None = None) -> QuerySet[Organisation]:
+    """The active organisations `user` may give an account of `role` (of any role `user` may
+    create, when `role` is None): exactly the choices a form offers, matching `can_assign`."""
+    roles = creatable_roles(user) if role is None else [role]
+    roles = [r for r in roles if r in creatable_roles(user)]
+    orgs = Organisation.objects.filter(is_active=True).order_by("kind", "sort_key", "name")
+    if not roles:
+        return orgs.none()
+    if not all(role_needs_organisation(r) for r in roles):
+        kinds = None  # an expert may have any organisation
+    else:
+        kinds = {kind for r in roles for kind in ROLE_ORGANISATION_KINDS[r]}
+    if kinds is not None:
+        orgs = orgs.filter(kind__in=kinds)
+    if is_national_admin(user):
+        return orgs
+    return orgs.filter(kind=Kind.IMPLEMENTING, province_id=user.organisation_id)
+
+
 # --- actions ---------------------------------------------------------------------------------
 
 
 def _can_create_account(user: Any, org: Organisation | None) -> bool:
-    if is_national_admin(user):
-        return True
+    """With no organisation: may `user` open the account form at all? With one: may `user`
+    create an account of some role for it?"""
     if org is None:
-        return is_provincial_officer(user)
-    return is_provincial_officer(user) and is_implementing_unit_of_province(org, user.organisation_id)
+        return bool(creatable_roles(user))
+    return any(can_assign(user, role, org) for role in creatable_roles(user))
 
 
 def _can_change_account(user: Any, account: User | None) -> bool:
@@ -114,10 +198,19 @@ def _can_change_account(user: Any, account: User | None) -> bool:
     )
 
 
+def _can_disable_account(user: Any, account: User | None) -> bool:
+    if account is None:
+        return False
+    if is_same_person(user, account):
+        return False
+    return _can_change_account(user, account)
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     Action.MANAGE_ACCOUNTS: lambda user, obj: is_national_admin(user) or is_provincial_officer(user),
     Action.CREATE_ACCOUNT: _can_create_account,
     Action.CHANGE_ACCOUNT: _can_change_account,
+    Action.DISABLE_ACCOUNT: _can_disable_account,
     Action.MANAGE_ORGANISATIONS: lambda user, obj: is_national_admin(user),
     Action.IMPORT_COUNTY_LISTS: lambda user, obj: is_national_admin(user),
     Action.MANAGE_ROUNDS: lambda user, obj: is_national_admin(user),

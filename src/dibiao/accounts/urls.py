@@ -25,7 +25,15 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
-]
-urlpatterns += [
-    path("users/", views.profile, name="list"),
+    path("welcome/<uidb64>/<token>/", views.AcceptInvitationView.as_view(), name="accept_invitation"),
+    # Account management: national administrators, and provincial officers for the
+    # implementing units of their province (accounts/permissions.py).
+    path("users/", views.account_list, name="list"),
+    path("users/new/", views.account_create, name="create"),
+    path("users/<int:pk>/", views.account_detail, name="detail"),
+    path("users/<int:pk>/edit/", views.account_edit, name="edit"),
+    path("users/<int:pk>/disable/", views.account_disable, name="disable"),
+    path("users/<int:pk>/enable/", views.account_enable, name="enable"),
+    path("users/<int:pk>/unlock/", views.account_unlock, name="unlock"),
+    path("users/<int:pk>/send-reset/", views.account_send_reset, name="send_reset"),
 ]
