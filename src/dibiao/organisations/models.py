@@ -20,7 +20,9 @@ class Division(models.Model):
     prefecture_name = models.CharField(_("prefecture"), max_length=64, blank=True)
     valid_from = models.PositiveSmallIntegerField(_("in use from (year)"))
     valid_to = models.PositiveSmallIntegerField(_("out of use from (year)"), null=True, blank=True)
-    new_code = models.CharField(_("new code"), max_length=64, blank=True)
+    # Where the code went when it changed: one code, several separated by ";", or a code with
+    # the year it took effect ("120113[2020]"), as the Ministry's lists record it.
+    new_code = models.CharField(_("new code"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("administrative division")
