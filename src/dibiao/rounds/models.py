@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -44,7 +46,7 @@ class Round(models.Model):
     def is_open(self) -> bool:
         return self.state == RoundState.OPEN
 
-    def deadline_passed(self, at: "timezone.datetime | None" = None) -> bool:
+    def deadline_passed(self, at: datetime.datetime | None = None) -> bool:
         return (at or timezone.now()) > self.deadline_at
 
 
