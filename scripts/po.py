@@ -17,7 +17,8 @@ ENTRY = re.compile(r"\n\n(?=(?:#|msgctxt|msgid))")
 
 
 def catalogues() -> list[Path]:
-    app = sys.argv[3] if sys.argv[1:2] == ["apply"] else (sys.argv[2] if len(sys.argv) > 2 else "")
+    position = 3 if sys.argv[1:2] == ["apply"] else 2
+    app = sys.argv[position] if len(sys.argv) > position else ""
     base = ROOT / app if app else ROOT
     return sorted(base.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
 
