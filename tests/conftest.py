@@ -1,6 +1,8 @@
 """The named cast. Each name says who the person is and what they must (not) see."""
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from dibiao.accounts.choices import Role
 from tests.factories import ImplementingUnitFactory, ProvinceFactory, UserFactory
@@ -16,6 +18,15 @@ def _fast_and_local(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _product_language():
+    # A request in English (the language switch) leaves English active in the thread after the
+    # response; every test starts in the product's language, whatever ran before it.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
