@@ -90,3 +90,40 @@ def expert_from_anhui(anhui):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+# --- recommendations ---------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    # Uploaded files go to a fresh directory per test, never to var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def wuhu(anhui):
+    """Another Anhui implementing unit."""
+    return ImplementingUnitFactory(province=anhui, code="340200", name="芜湖市市场监督管理局（知识产权局）")
+
+
+@pytest.fixture
+def wuhu_officer(wuhu):
+    """Same province as Hefei, another unit: must not touch Hefei's drafts."""
+    return UserFactory(username="wuhu", full_name="芜湖经办人", role=Role.IMPLEMENTING, organisation=wuhu)
+
+
+@pytest.fixture
+def round_2021(time_machine, anhui, zhejiang):
+    """The 2021 round (deadline 2021-09-15 23:59:59 Asia/Shanghai) with Attachment 2's quotas
+    for Anhui (7) and Zhejiang (7); the clock stands at 2021-09-01 10:00 Shanghai, ticking."""
+    import datetime as dt
+    import zoneinfo
+
+    from tests.factories import QuotaFactory, RoundFactory
+
+    time_machine.move_to(dt.datetime(2021, 9, 1, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")), tick=True)
+    round = RoundFactory(year=2021)
+    QuotaFactory(round=round, province=anhui, cap=7)
+    QuotaFactory(round=round, province=zhejiang, cap=7)
+    return round

@@ -224,3 +224,95 @@ def can(user: Any, action: str, obj: Model | None = None) -> bool:
     if rule is None:
         return False
     return bool(rule(user, obj))
+
+
+# === recommendations ==========================================================================
+# Who may see a recommendation (the scope) and who may act on it (the rules below, used by
+# recommendations.workflow for its "who" check and by the recommendation pages). Kept apart
+# from the account rules above; imports stay here so that this section is self-contained.
+
+from dibiao.recommendations.choices import State as RecommendationState  # noqa: E402  section-local import
+from dibiao.recommendations.models import Recommendation  # noqa: E402  section-local import
+
+
+class RecommendationAction:
+    """Names of the recommendation actions `can` decides; obj is the recommendation."""
+
+    READ = "read_recommendation"
+    EDIT = "edit_recommendation"  # change the draft's content (and its attached pages)
+    SUBMIT = "submit_recommendation"
+    RETURN = "return_recommendation"
+    RECOMMEND = "recommend_recommendation"
+    WITHDRAW = "withdraw_recommendation"
+    RECEIVE = "receive_recommendation"
+    RETURN_TO_PROVINCE = "return_to_province"
+    RECORD_PAPER_COPY = "record_paper_copy"
+
+
+def is_officer_of_unit(user: Any, unit_id: int | None) -> bool:
+    return is_implementing_officer(user) and unit_id is not None and user.organisation_id == unit_id
+
+
+def was_ever_submitted(rec: Recommendation) -> bool:
+    """A draft belongs to its unit until first submitted; a returned draft was submitted."""
+    return rec.state != RecommendationState.DRAFT or rec.submitted_at is not None
+
+
+def visible_recommendations(user: Any) -> QuerySet[Recommendation]:
+    """National administrators see all; a provincial officer its province's recommendations
+    except drafts that were never submitted; an implementing officer its own unit's; experts
+    (for now) and everybody else none."""
+    recs = Recommendation.objects.select_related("round", "implementing_unit", "province")
+    if is_national_admin(user):
+        return recs
+    if is_provincial_officer(user):
+        return recs.filter(province_id=user.organisation_id).filter(
+            ~Q(state=RecommendationState.DRAFT) | Q(submitted_at__isnull=False)
+        )
+    if is_implementing_officer(user):
+        return recs.filter(implementing_unit_id=user.organisation_id)
+    return recs.none()
+
+
+def _can_read_recommendation(user: Any, rec: Recommendation | None) -> bool:
+    if rec is None:
+        return False
+    if is_national_admin(user):
+        return True
+    if is_officer_of_province(user, rec.province_id):
+        return was_ever_submitted(rec)
+    return is_officer_of_unit(user, rec.implementing_unit_id)
+
+
+def _is_unit_officer_for(user: Any, rec: Recommendation | None) -> bool:
+    return rec is not None and is_officer_of_unit(user, rec.implementing_unit_id)
+
+
+def _is_province_officer_for(user: Any, rec: Recommendation | None) -> bool:
+    return rec is not None and is_officer_of_province(user, rec.province_id)
+
+
+def _is_national_admin_for(user: Any, rec: Recommendation | None) -> bool:
+    return rec is not None and is_national_admin(user)
+
+
+def _can_edit_recommendation(user: Any, rec: Recommendation | None) -> bool:
+    # Unlike the step rules, editing depends on the state: only a draft can change.
+    return _is_unit_officer_for(user, rec) and rec is not None and rec.state == RecommendationState.DRAFT
+
+
+RULES.update(
+    {
+        RecommendationAction.READ: _can_read_recommendation,
+        RecommendationAction.EDIT: _can_edit_recommendation,
+        # The step rules say who may take a step; whether the recommendation is at that
+        # step, and whether the deadline and quota allow it, is the workflow's to check.
+        RecommendationAction.SUBMIT: _is_unit_officer_for,
+        RecommendationAction.RETURN: _is_province_officer_for,
+        RecommendationAction.RECOMMEND: _is_province_officer_for,
+        RecommendationAction.WITHDRAW: _is_province_officer_for,
+        RecommendationAction.RECEIVE: _is_national_admin_for,
+        RecommendationAction.RETURN_TO_PROVINCE: _is_national_admin_for,
+        RecommendationAction.RECORD_PAPER_COPY: _is_national_admin_for,
+    }
+)
