@@ -540,3 +540,23 @@ def test_an_applicant_cannot_set_the_number(round_2021, hefei_officer, anhui_off
     rec = recommended_recommendation(hefei_officer, anhui_officer, round_2021, data)
     assert rec.number is None
     assert "number" not in rec.data
+
+
+@pytest.mark.parametrize("action", [Action.CREATE, "publish"])
+def test_an_unknown_step_is_refused(round_2021, hefei_officer, action):
+    rec = draft_recommendation(hefei_officer, round_2021)
+    with pytest.raises(WorkflowError) as refused:
+        workflow.perform(rec, action, actor=hefei_officer)
+    assert refused.value.message == "没有这项操作。"
+
+
+def test_quota_held_counts_recommended_and_later(
+    round_2021, hefei_officer, anhui_officer, national_admin, anhui
+):
+    from dibiao.recommendations import queries
+
+    submitted_recommendation(hefei_officer, round_2021)
+    recommended_recommendation(hefei_officer, anhui_officer, round_2021)
+    received_recommendation(hefei_officer, anhui_officer, national_admin, round_2021)
+    assert queries.quota_held(round_2021, anhui) == 2
+    assert queries.quota_cap(round_2021, anhui) == 7

@@ -67,7 +67,7 @@ def notice_text(transition: Transition) -> str:
         "reason": transition.reason,
     }
     with translation.override(NOTICE_LANGUAGE):
-        texts = {
+        texts: dict[str, str] = {
             Action.SUBMIT: _("%(unit)s submitted “%(project)s”: recommend it to CNIPA or return it."),
             Action.RETURN: _("%(province)s returned “%(project)s” to be changed. Reason: %(reason)s"),
             Action.RECOMMEND: _("%(province)s recommended “%(project)s” to CNIPA: receive it."),

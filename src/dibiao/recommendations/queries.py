@@ -17,9 +17,9 @@ def _pk(obj: Organisation | int) -> int:
 def deadline_for(round: Round, province: Organisation | int) -> dt.datetime:
     """When submitting to and recommending by `province` closes: the round's deadline, or the
     latest extension granted to that province if it is later."""
-    extended = Extension.objects.filter(round=round, province_id=_pk(province)).aggregate(until=Max("until"))[
-        "until"
-    ]
+    extended: dt.datetime | None = Extension.objects.filter(round=round, province_id=_pk(province)).aggregate(
+        until=Max("until")
+    )["until"]
     if extended is not None and extended > round.deadline_at:
         return extended
     return round.deadline_at

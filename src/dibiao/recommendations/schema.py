@@ -99,7 +99,8 @@ def empty_data() -> dict[str, Any]:
 @cache
 def json_schema() -> dict[str, Any]:
     path = settings.DATA_DIR / "recommendation.schema.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
 
 
 @cache
