@@ -211,7 +211,6 @@ def test_provincial_officer_cannot_put_an_implementing_officer_at_the_provincial
         (Role.NATIONAL_ADMIN, "department", True),
         (Role.NATIONAL_ADMIN, "national_office", True),
         (Role.PROVINCIAL, "anhui", False),
-        (Role.PROVINCIAL, "sichuan_centre", False),
         (Role.IMPLEMENTING, "hefei", False),
         (Role.EXPERT, None, False),
         (Role.EXPERT, "hefei", False),
@@ -237,6 +236,8 @@ def test_national_admin_creates_any_role_at_a_fitting_organisation(
     [
         (Role.NATIONAL_ADMIN, "hefei", "所选单位与账号角色不符。"),
         (Role.PROVINCIAL, "department", "所选单位与账号角色不符。"),
+        # Provincial officers work for the provincial unit, not for its centres (DOMAIN §2).
+        (Role.PROVINCIAL, "sichuan_centre", "所选单位与账号角色不符。"),
         (Role.IMPLEMENTING, "anhui", "所选单位与账号角色不符。"),
         (Role.IMPLEMENTING, None, "请选择该账号所属单位。"),
         (Role.NATIONAL_ADMIN, None, "请选择该账号所属单位。"),

@@ -6,7 +6,7 @@ do it?": visible but not allowed is a 403. Views and templates never compare rol
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Q, QuerySet
 
@@ -14,6 +14,9 @@ from dibiao.accounts.choices import Role
 from dibiao.accounts.models import User
 from dibiao.organisations.choices import Kind
 from dibiao.organisations.models import Organisation
+
+if TYPE_CHECKING:
+    from dibiao.rounds.models import Round
 
 
 class Action:
@@ -26,6 +29,8 @@ class Action:
     MANAGE_ORGANISATIONS = "manage_organisations"
     IMPORT_COUNTY_LISTS = "import_county_lists"
     MANAGE_ROUNDS = "manage_rounds"
+    VIEW_ORGANISATIONS = "view_organisations"  # open the organisation list (scoped)
+    VIEW_ROUNDS = "view_rounds"  # open the round pages (scoped: provinces read their quota)
     USE_ADMIN = "use_admin"
 
 
@@ -68,7 +73,10 @@ def is_same_person(user: Any, account: User) -> bool:
 # needs none; if one is given, any kind will do (it only says where the expert works).
 ROLE_ORGANISATION_KINDS: dict[str, tuple[str, ...]] = {
     Role.NATIONAL_ADMIN: (Kind.NATIONAL, Kind.DEPARTMENT),
-    Role.PROVINCIAL: (Kind.PROVINCIAL, Kind.CENTRE),
+    # DOMAIN §2: a provincial officer belongs to a provincial unit. The two centres are
+    # addressees of the notice without a quota of their own; their staff act through the
+    # provincial unit's accounts.
+    Role.PROVINCIAL: (Kind.PROVINCIAL,),
     Role.IMPLEMENTING: (Kind.IMPLEMENTING,),
     Role.EXPERT: (),
 }
@@ -103,6 +111,20 @@ def visible_organisations(user: Any) -> QuerySet[Organisation]:
     if is_implementing_officer(user):
         return orgs.filter(pk=user.organisation_id)
     return orgs.none()
+
+
+def visible_rounds(user: Any) -> "QuerySet[Round]":
+    """The national administrator sees every round; a provincial officer every round that has
+    left the draft state (a draft has not been announced); nobody else any."""
+    from dibiao.rounds.choices import RoundState
+    from dibiao.rounds.models import Round
+
+    rounds = Round.objects.all()
+    if is_national_admin(user):
+        return rounds
+    if is_provincial_officer(user):
+        return rounds.exclude(state=RoundState.DRAFT)
+    return rounds.none()
 
 
 def visible_users(user: Any) -> QuerySet[User]:
@@ -214,6 +236,8 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     Action.MANAGE_ORGANISATIONS: lambda user, obj: is_national_admin(user),
     Action.IMPORT_COUNTY_LISTS: lambda user, obj: is_national_admin(user),
     Action.MANAGE_ROUNDS: lambda user, obj: is_national_admin(user),
+    Action.VIEW_ORGANISATIONS: lambda user, obj: is_national_admin(user) or is_provincial_officer(user),
+    Action.VIEW_ROUNDS: lambda user, obj: is_national_admin(user) or is_provincial_officer(user),
     Action.USE_ADMIN: lambda user, obj: is_national_admin(user),
 }
 

@@ -14,8 +14,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav": {
             "accounts": permissions.can(user, Action.MANAGE_ACCOUNTS),
-            "organisations": permissions.can(user, Action.MANAGE_ORGANISATIONS),
-            "rounds": permissions.can(user, Action.MANAGE_ROUNDS),
+            "organisations": permissions.can(user, Action.VIEW_ORGANISATIONS),
+            "rounds": permissions.can(user, Action.VIEW_ROUNDS),
             "admin": permissions.can(user, Action.USE_ADMIN),
         }
     }

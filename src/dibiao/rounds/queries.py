@@ -6,37 +6,15 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 
-from dibiao.accounts.permissions import is_national_admin, is_provincial_officer
 from dibiao.organisations.choices import Kind
 from dibiao.organisations.models import Organisation
 from dibiao.rounds.apportionment import propose_quotas
-from dibiao.rounds.choices import RoundState
 from dibiao.rounds.models import Extension, Holding, Quota, Round
 
 
 def provincial_units() -> QuerySet[Organisation]:
     """The 32 recommending units of Attachment 2, in its order (by province code)."""
     return Organisation.objects.filter(kind=Kind.PROVINCIAL, is_active=True).order_by("province_code")
-
-
-def rounds_visible_to(user: Any) -> QuerySet[Round]:
-    """The national administrator sees every round; a provincial officer every round that has
-    left the draft state (a draft has not been announced); nobody else any.
-
-    Belongs with the other scopes in `accounts.permissions` (as `visible_rounds`).
-    """
-    rounds = Round.objects.all()
-    if is_national_admin(user):
-        return rounds
-    if is_provincial_officer(user):
-        return rounds.exclude(state=RoundState.DRAFT)
-    return rounds.none()
-
-
-def may_read_rounds(user: Any) -> bool:
-    """Who may open the round pages at all: the administrator (everything) and provincial
-    officers (read-only, their own quota). Belongs in `accounts.permissions` as an Action."""
-    return is_national_admin(user) or is_provincial_officer(user)
 
 
 def province_of(user: Any) -> Organisation | None:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dibiao.accounts import permissions
 from dibiao.accounts.permissions import Action, can
 from dibiao.core.htmx import is_htmx
 from dibiao.rounds import exporters, queries
@@ -48,7 +49,7 @@ def _files(request: HttpRequest) -> Any:
 
 
 def _require_reader(request: HttpRequest) -> None:
-    if not queries.may_read_rounds(request.user):
+    if not can(request.user, Action.VIEW_ROUNDS):
         raise PermissionDenied(_("Only the national administrator and provincial units can see rounds."))
 
 
@@ -61,7 +62,9 @@ def round_list(request: HttpRequest) -> HttpResponse:
             request, "rounds/round_list.html", {"rounds": queries.rounds_with_totals(), "manage": True}
         )
     province = queries.province_of(request.user)
-    rounds = queries.with_quota_of(queries.rounds_visible_to(request.user), province.pk if province else None)
+    rounds = queries.with_quota_of(
+        permissions.visible_rounds(request.user), province.pk if province else None
+    )
     return render(request, "rounds/round_list.html", {"rounds": rounds, "manage": False})
 
 
@@ -96,7 +99,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
-    round = get_object_or_404(queries.rounds_visible_to(request.user), pk=pk)
+    round = get_object_or_404(permissions.visible_rounds(request.user), pk=pk)
     if not can(request.user, Action.MANAGE_ROUNDS):
         return _province_detail(request, round)
     return render(request, "rounds/round_detail.html", _detail_context(round, ExtensionForm()))
