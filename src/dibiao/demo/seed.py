@@ -11,15 +11,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from dibiao.accounts import services as accounts
 from dibiao.accounts.choices import Role
 from dibiao.accounts.models import User
+from dibiao.demo.content import PROJECTS, SEALED_PAGE_PDF
 from dibiao.organisations import services as organisations
 from dibiao.organisations.choices import CountyList, Kind
 from dibiao.organisations.models import CountyDesignation, Organisation
+from dibiao.recommendations import services as recommendations
+from dibiao.recommendations import workflow
+from dibiao.recommendations.choices import Action, Section
 from dibiao.rounds import services as rounds
 from dibiao.rounds.choices import RoundState
 from dibiao.rounds.models import Round
@@ -147,6 +152,53 @@ def _county_lists(admin: User, report: SeedReport) -> None:
         report.created.append(f"county list {county_list}")
 
 
+def _sealed_page(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, SEALED_PAGE_PDF, content_type="application/pdf")
+
+
+def _opinion(signer: str) -> dict[str, str]:
+    return {"text": "同意推荐。", "signer": signer, "date": timezone.localdate().isoformat()}
+
+
+def _recommendations(admin: User, round_: Round, report: SeedReport) -> None:
+    """Walk the demo projects along the path as far as each should go, as users would."""
+    if round_.recommendations.exists():
+        return
+    for unit_login, province_login, goal, data in PROJECTS:
+        officer = User.objects.get(username=unit_login)
+        province_officer = User.objects.get(username=province_login)
+        rec = recommendations.create_draft(actor=officer, round=round_, data=data)
+        report.created.append(f"recommendation {rec.project_name} ({goal})")
+        if goal == "draft":
+            continue
+        recommendations.add_attachment(
+            rec,
+            actor=officer,
+            section=Section.IMPLEMENTING_SEAL,
+            uploaded_file=_sealed_page("实施单位盖章页.pdf"),
+        )
+        workflow.perform(
+            rec,
+            Action.SUBMIT,
+            actor=officer,
+            opinion=_opinion(data["implementing_unit"]["representative"]["name"]),
+        )
+        if goal == "submitted":
+            continue
+        recommendations.add_attachment(
+            rec,
+            actor=province_officer,
+            section=Section.RECOMMENDING_SEAL,
+            uploaded_file=_sealed_page("推荐单位盖章页.pdf"),
+        )
+        workflow.perform(
+            rec, Action.RECOMMEND, actor=province_officer, opinion=_opinion(province_officer.full_name)
+        )
+        if goal == "recommended":
+            continue
+        workflow.perform(rec, Action.RECEIVE, actor=admin)
+
+
 def seed() -> SeedReport:
     """Build the demo data; return what was created and the logins."""
     report = SeedReport()
@@ -156,8 +208,9 @@ def seed() -> SeedReport:
         admin = _admin()
         _accounts(admin, report)
         round_2021 = _round_2021(admin, report)
-        _current_round(admin, round_2021, report)
+        current = _current_round(admin, round_2021, report)
         _county_lists(admin, report)
+        _recommendations(admin, current, report)
     for username, _full_name, role, lookup in ACCOUNTS:
         org = Organisation.objects.get(**lookup).name if lookup else "—"
         report.logins.append((username, str(Role(role).label), org))
