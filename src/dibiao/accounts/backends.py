@@ -63,3 +63,8 @@ class LockoutBackend(ModelBackend):
             raise AccountDisabled
         services.register_login_success(user)
         return user
+
+    def get_user(self, user_id: Any) -> User | None:
+        # Every page shows the user's organisation: fetch it in the same query.
+        user = User.objects.select_related("organisation").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
