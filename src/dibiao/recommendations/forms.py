@@ -12,11 +12,12 @@ Labels are the form's official ones. They are English message ids in the context
 translated to the exact Chinese labels of Attachment 1 in the zh_Hans catalogue.
 """
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Iterable, Mapping
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -507,7 +508,7 @@ class BoundField:
     name: str
     value: str
     editable: bool
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -544,7 +545,7 @@ class GIBlock:
     rights_holder: BoundField
     production_area: BoundField
     approvals: list[ApprovalBlock]
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def number(self) -> int | str:
@@ -558,7 +559,7 @@ class LongTextBlock:
     section_label: Promise | str
     guidance: Promise
     attachments: list[Any]
-    upload_errors: list[str] = field(default_factory=list)
+    upload_errors: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -604,7 +605,8 @@ class PaperForm:
             )
             for left, right in PROVINCE_ROWS
         ]
-        gis = data.get(GI) if isinstance(data.get(GI), list) else []
+        found = data.get(GI)
+        gis: list[Any] = found if isinstance(found, list) else []
         if can_unit and not gis:
             gis = [empty_gi()]
         self.gis = [self._gi_block(index, gi, can_unit) for index, gi in enumerate(gis)]
@@ -675,7 +677,8 @@ class PaperForm:
                 self.fields[name] = bound
             return bound
 
-        approvals = gi.get("approvals") if isinstance(gi.get("approvals"), list) else []
+        listed = gi.get("approvals")
+        approvals: list[Any] = listed if isinstance(listed, list) else []
         if editable and not approvals:
             approvals = [empty_approval()]
         return GIBlock(
@@ -870,7 +873,7 @@ class DiffRow:
     a: str
     b: str
     long: bool = False
-    segments: list[tuple[str, str]] = field(default_factory=list)
+    segments: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 
     @property
     def changed(self) -> bool:

@@ -2,6 +2,7 @@
 of queries whatever its number of rows (tests/recommendations/test_views_queries.py)."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,7 +135,7 @@ class ProvincePage:
     held: int
     deadline: dt.datetime
     groups: list[StateGroup]
-    silent_units: list[Organisation]
+    silent_units: Sequence[Organisation]
     total: int
 
     @property

@@ -23,10 +23,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dibiao.accounts import permissions
+from dibiao.accounts.models import User
 from dibiao.accounts.permissions import RecommendationAction as Can
 from dibiao.accounts.permissions import can, visible_recommendations
 from dibiao.core.errors import DomainError
 from dibiao.core.htmx import is_htmx
+from dibiao.organisations.models import Organisation
 from dibiao.recommendations import forms, listings, queries, schema, services, workflow
 from dibiao.recommendations.choices import LONG_TEXT_SECTIONS, Action, Section, State
 from dibiao.recommendations.models import Attachment, Notification, Recommendation
@@ -79,6 +81,21 @@ def _upload_hint() -> str:
     }
 
 
+def _authenticated(user: Any) -> User:
+    """The logged-in user (login_required has checked that there is one)."""
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def _organisation(user: Any) -> Organisation:
+    """The officer's organisation (the role predicates have checked that there is one)."""
+    org = user.organisation
+    if org is None:
+        raise PermissionDenied(_("Your account belongs to no organisation."))
+    return org
+
+
 def _int(value: Any) -> int | None:
     try:
         return int(value)
@@ -118,7 +135,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
     """The implementing unit's recommendations: state, what to do next, the deadline."""
     user = request.user
     _require(permissions.is_implementing_officer(user))
-    unit = user.organisation  # type: ignore[union-attr]
+    unit = _organisation(user)
     rows = listings.unit_rows(visible_recommendations(user), unit)
     round_ = listings.open_round()
     deadline = queries.deadline_for(round_, unit.province_id) if round_ and unit.province_id else None
@@ -157,7 +174,7 @@ def province(request: AuthedRequest) -> HttpResponse:
     done, and the implementing units that have submitted nothing."""
     user = request.user
     _require(permissions.is_provincial_officer(user))
-    org = user.organisation  # type: ignore[union-attr]
+    org = _organisation(user)
     province_unit = org.province or org
     round_ = listings.select_round(request.GET.get("round"))
     page = listings.province_page(visible_recommendations(user), province_unit, round_) if round_ else None
@@ -238,7 +255,7 @@ def notifications(request: AuthedRequest) -> HttpResponse:
     """The user's notices, newest first; marking one or all as read."""
     user = request.user
     if request.method == "POST":
-        unread = Notification.objects.filter(user=user, read_at__isnull=True)
+        unread = Notification.objects.filter(user=_authenticated(user), read_at__isnull=True)
         which = request.POST.get("read", "")
         if which != "all":
             unread = unread.filter(pk=_int(which) or 0)
@@ -321,11 +338,12 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if (elsewhere := _edit_allowed(request, rec)) is not None:
         return elsewhere
     if request.method == "GET":
-        problems = schema.validate(rec.data, for_submission=False)
         return render(
             request,
             "recommendations/edit.html",
-            _edit_context(rec, rec.data, problems, revision=rec.revision),
+            _edit_context(
+                rec, rec.data, schema.validate(rec.data, for_submission=False), revision=rec.revision
+            ),
         )
 
     post = request.POST
@@ -584,9 +602,9 @@ def _step(request: AuthedRequest, pk: int, action: Action) -> HttpResponse:
         # The province's half of 一 is written with the step, or not at all.
         with transaction.atomic():
             if province_data is not None:
-                problems = forms.save_province_part(rec, actor=request.user, data=province_data)
-                if problems:
-                    raise WorkflowError(_("Please correct the fields marked below."), problems=problems)
+                part_problems = forms.save_province_part(rec, actor=request.user, data=province_data)
+                if part_problems:
+                    raise WorkflowError(_("Please correct the fields marked below."), problems=part_problems)
             workflow.perform(rec, action, actor=request.user, **kwargs)  # type: ignore[arg-type]
     except WorkflowError as error:
         return refused(error.message, error.problems)

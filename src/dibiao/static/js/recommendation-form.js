@@ -286,6 +286,11 @@
           keepLocal();
           say(data.message || msg("stale"), "bad");
           if (overwrite) { overwrite.hidden = false; overwrite.value = data.revision; }
+        } else if (data.error === "forbidden" || data.error === "refused") {
+          // Submitted or otherwise closed meanwhile: saving here can no longer succeed.
+          stale = true;
+          keepLocal();
+          say(data.message, "bad");
         } else if (result.status === 401 || result.status === 403 || result.status === 0) {
           keepLocal();
           say(msg("expired"), "bad");
