@@ -271,6 +271,10 @@ class RecommendationAction:
     RECEIVE = "receive_recommendation"
     RETURN_TO_PROVINCE = "return_to_province"
     RECORD_PAPER_COPY = "record_paper_copy"
+    START_REVIEW = "start_review"
+    COMPLETE_REVIEW = "complete_review"
+    SELECT = "select_recommendation"
+    NOT_SELECT = "not_select_recommendation"
 
 
 def is_officer_of_unit(user: Any, unit_id: int | None) -> bool:
@@ -284,11 +288,15 @@ def was_ever_submitted(rec: Recommendation) -> bool:
 
 def visible_recommendations(user: Any) -> QuerySet[Recommendation]:
     """National administrators see all; a provincial officer its province's recommendations
-    except drafts that were never submitted; an implementing officer its own unit's; experts
-    (for now) and everybody else none."""
+    except drafts that were never submitted; an implementing officer its own unit's; an expert
+    the projects in review assigned to them (the group leader: every project of the round in
+    review), never one of their own province or of a unit they declared a tie to (see
+    `_expert_scope`); everybody else none."""
     recs = Recommendation.objects.select_related("round", "implementing_unit", "province")
     if is_national_admin(user):
         return recs
+    if is_expert(user):
+        return _expert_scope(user, recs)
     if is_provincial_officer(user):
         return recs.filter(province_id=user.organisation_id).filter(
             ~Q(state=RecommendationState.DRAFT) | Q(submitted_at__isnull=False)
@@ -338,5 +346,111 @@ RULES.update(
         RecommendationAction.RECEIVE: _is_national_admin_for,
         RecommendationAction.RETURN_TO_PROVINCE: _is_national_admin_for,
         RecommendationAction.RECORD_PAPER_COPY: _is_national_admin_for,
+        RecommendationAction.START_REVIEW: _is_national_admin_for,
+        RecommendationAction.COMPLETE_REVIEW: _is_national_admin_for,
+        RecommendationAction.SELECT: _is_national_admin_for,
+        RecommendationAction.NOT_SELECT: _is_national_admin_for,
+    }
+)
+
+
+# === reviews ====================================================================================
+# The expert review (DOMAIN §6): who sees which expert, project and score sheet, and who may
+# manage the review, score, reopen a score and write the opinions of 六.
+
+from django.db.models import Exists, OuterRef  # noqa: E402  section-local import
+
+from dibiao.reviews.models import Assignment, Expert, Panel, Tie  # noqa: E402  section-local import
+
+# The states in which an expert sees the projects of their review: from the start of the
+# review on. Before it, assignments are being prepared and nobody reads them yet.
+EXPERT_VISIBLE_STATES = (
+    RecommendationState.IN_REVIEW,
+    RecommendationState.REVIEWED,
+    RecommendationState.SELECTED,
+    RecommendationState.NOT_SELECTED,
+)
+
+
+class ReviewAction:
+    """Names of the review actions `can` decides."""
+
+    MANAGE = "manage_reviews"  # the expert pool, rubrics, assignments, starting the review
+    SCORE = "score_assignment"  # obj: the assignment
+    REOPEN = "reopen_review"  # obj: the assignment
+    WRITE_GROUP_OPINION = "write_group_opinion"  # obj: the recommendation
+    WRITE_DEPARTMENT_OPINION = "write_department_opinion"  # obj: the recommendation
+
+
+def _expert_scope(user: Any, recs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    """The projects an expert may read: in review, assigned to them or led by them as the
+    round's group leader, and never in conflict. The conflicts are part of the query, so a
+    forged assignment shows nothing either."""
+    mine = Expert.objects.filter(user_id=user.pk)
+    assigned = Assignment.objects.filter(expert__user_id=user.pk, recommendation_id=OuterRef("pk"))
+    leads = Panel.objects.filter(round_id=OuterRef("round_id"), leader__user_id=user.pk)
+    own_province = mine.filter(province_id=OuterRef("province_id"))
+    tied_to_unit = Tie.objects.filter(
+        expert__user_id=user.pk, organisation_id=OuterRef("implementing_unit_id")
+    )
+    tied_to_province = Tie.objects.filter(expert__user_id=user.pk, organisation_id=OuterRef("province_id"))
+    return (
+        recs.filter(state__in=EXPERT_VISIBLE_STATES)
+        .filter(Exists(assigned) | Exists(leads))
+        .exclude(Exists(own_province))
+        .exclude(Exists(tied_to_unit))
+        .exclude(Exists(tied_to_province))
+    )
+
+
+def visible_experts(user: Any) -> QuerySet[Expert]:
+    """The expert pool: the national administrator's alone."""
+    experts = Expert.objects.select_related("user", "province")
+    if is_national_admin(user):
+        return experts
+    return experts.none()
+
+
+def visible_assignments(user: Any) -> QuerySet[Assignment]:
+    """Score sheets: the national administrator sees all; an expert their own, on the projects
+    in their scope; the group leader also the submitted sheets of the projects they lead;
+    everybody else none."""
+    assignments = Assignment.objects.select_related(
+        "expert", "expert__user", "recommendation", "recommendation__round", "recommendation__province"
+    )
+    if is_national_admin(user):
+        return assignments
+    if not is_expert(user):
+        return assignments.none()
+    in_scope = visible_recommendations(user).values("pk")
+    led = Panel.objects.filter(round_id=OuterRef("recommendation__round_id"), leader__user_id=user.pk)
+    return assignments.filter(recommendation__in=in_scope).filter(
+        Q(expert__user_id=user.pk) | (Q(state="submitted") & Exists(led))
+    )
+
+
+def is_assigned_expert(user: Any, assignment: Assignment | None) -> bool:
+    return assignment is not None and is_expert(user) and assignment.expert.user_id == user.pk
+
+
+def is_group_leader_of(user: Any, rec: Recommendation | None) -> bool:
+    """Is `user` the group leader (组长) of the round of `rec`?"""
+    if rec is None or not is_expert(user):
+        return False
+    return Panel.objects.filter(round_id=rec.round_id, leader__user_id=user.pk).exists()
+
+
+def _can_write_group_opinion(user: Any, rec: Recommendation | None) -> bool:
+    # The administrator may transcribe the opinion, e.g. where the leader must step aside.
+    return _is_national_admin_for(user, rec) or is_group_leader_of(user, rec)
+
+
+RULES.update(
+    {
+        ReviewAction.MANAGE: lambda user, obj: is_national_admin(user),
+        ReviewAction.SCORE: is_assigned_expert,
+        ReviewAction.REOPEN: lambda user, obj: obj is not None and is_national_admin(user),
+        ReviewAction.WRITE_GROUP_OPINION: _can_write_group_opinion,
+        ReviewAction.WRITE_DEPARTMENT_OPINION: _is_national_admin_for,
     }
 )

@@ -38,6 +38,10 @@ class Action(models.TextChoices):
         "return_to_province",
         pgettext_lazy("recommendation action", "Return to the province (formal defect)"),
     )
+    START_REVIEW = "start_review", pgettext_lazy("recommendation action", "Send to expert review")
+    COMPLETE_REVIEW = "complete_review", pgettext_lazy("recommendation action", "Complete the expert review")
+    SELECT = "select", pgettext_lazy("recommendation action", "Select as key project")
+    NOT_SELECT = "not_select", pgettext_lazy("recommendation action", "Do not select")
 
 
 class Section(models.TextChoices):

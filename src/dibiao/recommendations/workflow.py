@@ -14,6 +14,7 @@ writes the step, freezes a Version where the step says so, records a Transition 
 notifications, and queues the e-mails for after the commit.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -68,6 +69,23 @@ class Step:
     stamp: str = ""  # the *_at field set to now
     clears: tuple[str, ...] = ()  # *_at fields that no longer apply
     returns: bool = False  # a step back: shown as "returned"
+    # A further condition, checked under the lock: returns the refusal message, or None.
+    requires: Callable[[Recommendation], str | None] | None = None
+    # Offered by available_actions (the recommendation page). The review steps are not:
+    # the review pages offer them (reviews.views).
+    offered: bool = True
+
+
+def _review_condition(name: str) -> Callable[[Recommendation], str | None]:
+    """The condition `name` of reviews.queries (imported when checked: reviews builds on this)."""
+
+    def check(rec: Recommendation) -> str | None:
+        from dibiao.reviews import queries as review_queries
+
+        problem: str | None = getattr(review_queries, name)(rec)
+        return problem
+
+    return check
 
 
 LATE = gettext_lazy(
@@ -150,6 +168,37 @@ TRANSITIONS: dict[Action, Step] = {
         returns=True,
         clears=("recommended_at", "received_at"),
     ),
+    # DOMAIN §6: expert review and selection. The conditions live in reviews.queries.
+    Action.START_REVIEW: Step(
+        State.RECEIVED,
+        State.IN_REVIEW,
+        by=Can.START_REVIEW,
+        refused=gettext_lazy("Only the national administrator can send a recommendation to expert review."),
+        requires=_review_condition("start_review_problem"),
+        offered=False,
+    ),
+    Action.COMPLETE_REVIEW: Step(
+        State.IN_REVIEW,
+        State.REVIEWED,
+        by=Can.COMPLETE_REVIEW,
+        refused=gettext_lazy("Only the national administrator can complete the expert review."),
+        requires=_review_condition("complete_review_problem"),
+        offered=False,
+    ),
+    Action.SELECT: Step(
+        State.REVIEWED,
+        State.SELECTED,
+        by=Can.SELECT,
+        refused=gettext_lazy("Only the national administrator can select key projects."),
+        offered=False,
+    ),
+    Action.NOT_SELECT: Step(
+        State.REVIEWED,
+        State.NOT_SELECTED,
+        by=Can.NOT_SELECT,
+        refused=gettext_lazy("Only the national administrator can decide on key projects."),
+        offered=False,
+    ),
 }
 
 
@@ -159,7 +208,7 @@ def available_actions(user: Any, rec: Recommendation) -> list[Action]:
     return [
         action
         for action, step in TRANSITIONS.items()
-        if rec.state == step.source and permissions.can(user, step.by, rec)
+        if step.offered and rec.state == step.source and permissions.can(user, step.by, rec)
     ]
 
 
@@ -325,6 +374,8 @@ def perform(
             _check_where(locked, rec, step)
             now = timezone.now()
             _check_when(locked, step, now)
+            if step.requires is not None and (problem := step.requires(locked)):
+                raise WorkflowError(problem)
             data = _content_after(locked, step, reason=reason, opinion=opinion, support=support)
             if step.quota:
                 _check_quota(locked)
