@@ -239,6 +239,18 @@ def test_a_draft_may_be_incomplete_but_not_malformed():
     assert validate(data, for_submission=False) == []
 
 
+def test_recommending_needs_the_provinces_half_of_the_basic_information_too():
+    data = normalise(empty_data())
+    submission = {p.field for p in validate(data, for_submission=True)}
+    recommendation = {p.field for p in validate(data, for_submission=True, for_recommendation=True)}
+    assert recommendation - submission == {
+        "recommending_unit.division_head.name",
+        "recommending_unit.division_head.mobile",
+        "recommending_unit.contact.name",
+        "recommending_unit.contact.mobile",
+    }
+
+
 def test_submission_needs_every_required_field_in_the_order_of_the_form():
     problems = validate(normalise(empty_data()), for_submission=True)
     assert [p.field for p in problems] == [
@@ -254,10 +266,6 @@ def test_submission_needs_every_required_field_in_the_order_of_the_form():
         "implementing_unit.contact.mobile",
         "implementing_unit.address",
         "implementing_unit.email",
-        "recommending_unit.division_head.name",
-        "recommending_unit.division_head.mobile",
-        "recommending_unit.contact.name",
-        "recommending_unit.contact.mobile",
         "geographical_indications",
         "geographical_indications.0.name",
         "geographical_indications.0.rights_holder",
@@ -270,7 +278,7 @@ def test_submission_needs_every_required_field_in_the_order_of_the_form():
         "safeguards",
     ]
     assert problems[0].message == REQUIRED
-    assert problems[16].message == "请至少填写一个地理标志及其名称。"
+    assert problems[12].message == "请至少填写一个地理标志及其名称。"
 
 
 def test_submission_needs_at_least_one_geographical_indication():

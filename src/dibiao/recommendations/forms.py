@@ -817,52 +817,6 @@ class RecommendForm(OpinionForm):
     field_order = ["support", "opinion_text", "opinion_signer", "opinion_date", "sealed_page"]
 
 
-def save_province_part(rec: Any, *, actor: Any, data: Mapping[str, Any]) -> list[Any]:
-    """Write the recommending unit's half of 一 (处室负责人, 工作联系人, their mobiles) as the
-    province confirms it when recommending. Returns the format problems and writes nothing
-    when there are any.
-
-    Call it in the transaction of the RECOMMEND step (views.recommend wraps both in one
-    `atomic`), so that a refused step leaves the stored form as it was. Locks the row;
-    raises DomainError unless the actor may recommend and the recommendation awaits it.
-    """
-    from django.db import transaction
-
-    from dibiao.accounts import permissions
-    from dibiao.core.errors import DomainError
-    from dibiao.recommendations.choices import State
-    from dibiao.recommendations.models import Recommendation
-
-    part = {key: get_path(data, f"recommending_unit.{key}") for key in ("division_head", "contact")}
-    probe = schema.empty_data()
-    probe["recommending_unit"].update(part)
-    probe = schema.normalise(probe)
-    problems = [
-        problem
-        for problem in schema.validate(probe, for_submission=False)
-        if problem.field.startswith("recommending_unit.")
-    ]
-    if problems:
-        return problems
-    with transaction.atomic():
-        locked = Recommendation.objects.select_for_update(no_key=True).get(pk=rec.pk)
-        if not permissions.can(actor, permissions.RecommendationAction.RECOMMEND, locked):
-            raise DomainError(gettext("Only an officer of the recommending provincial unit can do this."))
-        if locked.state != State.SUBMITTED:
-            raise DomainError(gettext("This recommendation does not await the province's decision any more."))
-        content = deepcopy(locked.data or {})
-        unit_part = content.get("recommending_unit")
-        if not isinstance(unit_part, dict):
-            unit_part = content["recommending_unit"] = {}
-        for key in ("division_head", "contact"):
-            unit_part[key] = probe["recommending_unit"][key]
-        if content != locked.data:
-            locked.data = content
-            locked.save(update_fields=["data"])
-    rec.data = content
-    return []
-
-
 # --- comparing two versions --------------------------------------------------------------------
 
 

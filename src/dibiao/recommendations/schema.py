@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
+from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -445,11 +446,15 @@ REQUIRED_FIELDS = (
     "implementing_unit.contact.mobile",
     "implementing_unit.address",
     "implementing_unit.email",
+)
+# The recommending unit's half of 一 is the province's: it fills it when it recommends.
+PROVINCE_REQUIRED_FIELDS = (
     "recommending_unit.division_head.name",
     "recommending_unit.division_head.mobile",
     "recommending_unit.contact.name",
     "recommending_unit.contact.mobile",
 )
+PROVINCE_PART_KEYS = ("division_head", "contact")
 OPINION_FIELDS = ("text", "signer", "date")
 
 
@@ -526,10 +531,10 @@ def _format_problems(data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def _required_problems(data: dict[str, Any]) -> list[Problem]:
+def _required_problems(data: dict[str, Any], *, for_recommendation: bool = False) -> list[Problem]:
     problems: list[Problem] = []
     required = _("This field is required.")
-    for path in REQUIRED_FIELDS:
+    for path in REQUIRED_FIELDS + (PROVINCE_REQUIRED_FIELDS if for_recommendation else ()):
         if _missing(get_path(data, path)):
             problems.append(Problem(path, required))
     gis = data.get("geographical_indications")
@@ -608,20 +613,23 @@ def _schema_problems(data: dict[str, Any], *, for_submission: bool) -> list[Prob
     return problems
 
 
-def validate(data: dict[str, Any], *, for_submission: bool) -> list[Problem]:
+def validate(
+    data: dict[str, Any], *, for_submission: bool, for_recommendation: bool = False
+) -> list[Problem]:
     """Every problem of `data` (normalised), in the order of the form.
 
     Format problems (phones, e-mail, dates, the project name's length, the schema's
-    structure) always; required fields only `for_submission`. The opinions (五) are checked
-    by the workflow when each unit signs (`opinion_problems`).
+    structure) always; the implementing unit's required fields `for_submission`, and also the
+    recommending unit's half of 一 `for_recommendation`. The opinions (五) are checked by the
+    workflow when each unit signs (`opinion_problems`).
     """
     problems = _format_problems(data)
-    if for_submission:
-        problems += _required_problems(data)
+    if for_submission or for_recommendation:
+        problems += _required_problems(data, for_recommendation=for_recommendation)
     seen = {problem.field for problem in problems}
     problems += [
         problem
-        for problem in _schema_problems(data, for_submission=for_submission)
+        for problem in _schema_problems(data, for_submission=for_submission or for_recommendation)
         if problem.field not in seen
     ]
     order = {path: index for index, path in enumerate(_field_order(data))}
@@ -656,3 +664,17 @@ def as_interchange(rec: Any) -> dict[str, Any]:
     content.pop("number", None)
     content.pop("year", None)
     return {"number": rec.number, "year": rec.round.year, **content}
+
+
+def with_province_part(data: dict[str, Any], part: dict[str, Any]) -> dict[str, Any]:
+    """`data` with the recommending unit's half of 一 (处室负责人, 工作联系人 and their mobiles)
+    taken from `part` (shaped like data["recommending_unit"]), normalised."""
+    content = deepcopy(data)
+    unit = content.get("recommending_unit")
+    if not isinstance(unit, dict):
+        unit = content["recommending_unit"] = {}
+    for key in PROVINCE_PART_KEYS:
+        given = part.get(key) if isinstance(part, dict) else None
+        if isinstance(given, dict):
+            unit[key] = {"name": given.get("name"), "mobile": given.get("mobile")}
+    return normalise(content)

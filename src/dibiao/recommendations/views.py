@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -599,13 +598,10 @@ def _step(request: AuthedRequest, pk: int, action: Action) -> HttpResponse:
             kwargs["support"] = form.cleaned_data.get("support") or ""
         if isinstance(form, forms.ReasonForm):
             kwargs["reason"] = form.cleaned_data["reason"]
-        # The province's half of 一 is written with the step, or not at all.
-        with transaction.atomic():
-            if province_data is not None:
-                part_problems = forms.save_province_part(rec, actor=request.user, data=province_data)
-                if part_problems:
-                    raise WorkflowError(_("Please correct the fields marked below."), problems=part_problems)
-            workflow.perform(rec, action, actor=request.user, **kwargs)  # type: ignore[arg-type]
+        if province_data is not None:
+            # The province's half of 一 is written with the step, or not at all.
+            kwargs["province_part"] = province_data.get("recommending_unit") or {}
+        workflow.perform(rec, action, actor=request.user, **kwargs)  # type: ignore[arg-type]
     except WorkflowError as error:
         return refused(error.message, error.problems)
     except DomainError as error:

@@ -63,6 +63,7 @@ class Step:
     seal: Section | None = None  # the sealed page that must be attached
     seal_missing: Promise | None = None
     support: bool = False  # the step may carry 四, the recommending unit's support
+    province_part: bool = False  # the step carries the recommending unit's half of 一
     quota: bool = False  # the province's quota must hold (counted under its lock)
     numbers: bool = False  # assigns the 编号
     freeze: bool = False  # freezes a new Version
@@ -133,6 +134,7 @@ TRANSITIONS: dict[Action, Step] = {
         seal=Section.RECOMMENDING_SEAL,
         seal_missing=gettext_lazy("Upload the recommending unit's sealed page (a scan with its seal) first."),
         support=True,
+        province_part=True,
         quota=True,
         freeze=True,
         stamp="recommended_at",
@@ -256,7 +258,13 @@ def _check_when(locked: Recommendation, step: Step, now: Any) -> None:
 
 
 def _content_after(
-    locked: Recommendation, step: Step, *, reason: str, opinion: dict[str, Any] | None, support: str | None
+    locked: Recommendation,
+    step: Step,
+    *,
+    reason: str,
+    opinion: dict[str, Any] | None,
+    support: str | None,
+    province_part: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The form's content after this step (with the opinion and support it brings), checked."""
     if step.reason and not reason:
@@ -272,8 +280,10 @@ def _content_after(
             raise WorkflowError(str(step.opinion_missing), field=step.opinion, problems=problems)
     if step.support and support is not None:
         data["recommender_support"] = schema.normalise_long_text(support)
+    if step.province_part and province_part is not None:
+        data = schema.with_province_part(data, province_part)
     if step.complete:
-        problems = schema.validate(data, for_submission=True)
+        problems = schema.validate(data, for_submission=True, for_recommendation=step.province_part)
         if problems:
             raise WorkflowError(
                 _("The form is not complete or has errors (%(count)d). Correct them, then try again.")
@@ -342,12 +352,14 @@ def perform(
     reason: str = "",
     opinion: dict[str, Any] | None = None,
     support: str | None = None,
+    province_part: dict[str, Any] | None = None,
 ) -> Transition:
     """Move `rec` along `action`, or raise WorkflowError with a message for the user.
 
     In one transaction: re-read the recommendation under a row lock; check who, where, when,
     what and how many (locking the province's quota row for the count); save the new state
-    with the opinion/support the step brings and its timestamps; assign the number (RECEIVE);
+    with the opinion/support (and, to recommend, the province's half of 一) the step brings
+    and its timestamps; assign the number (RECEIVE);
     freeze a Version (SUBMIT, RECOMMEND); record the Transition and the notifications. After
     the commit, the notice e-mails are queued. On return (or refusal) `rec` shows the row as
     it is now.
@@ -376,7 +388,9 @@ def perform(
             _check_when(locked, step, now)
             if step.requires is not None and (problem := step.requires(locked)):
                 raise WorkflowError(problem)
-            data = _content_after(locked, step, reason=reason, opinion=opinion, support=support)
+            data = _content_after(
+                locked, step, reason=reason, opinion=opinion, support=support, province_part=province_part
+            )
             if step.quota:
                 _check_quota(locked)
 
@@ -384,7 +398,7 @@ def perform(
             fields = ["state", "is_returned"]
             locked.state = step.target
             locked.is_returned = step.returns
-            if (step.opinion or step.support) and data != locked.data:
+            if (step.opinion or step.support or step.province_part) and data != locked.data:
                 locked.data = data
                 fields.append("data")
             if step.stamp:
