@@ -1,0 +1,127 @@
+"""Attachment 1 as PDF: rendered to an image it is not blank, its text has every value and the
+copy's identity, it uses the Noto CJK fonts of this machine and fetches nothing."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from PIL import Image
+
+from dibiao.documents import pdf
+from tests.documents.factories import FULL_DATA, full_form, printed_values
+
+pytestmark = pytest.mark.unit
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+
+
+def poppler(tool, *args):
+    """Run one of poppler-utils' tools (pdftotext, pdftoppm, pdffonts); its output as text."""
+    return subprocess.run(
+        [shutil.which(tool) or tool, *args], check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture(scope="module")
+def full_pdf(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pdf") / "form.pdf"
+    path.write_bytes(pdf.pdf_bytes(full_form()))
+    return path
+
+
+def pdf_text(path):
+    """The text in drawing order: a table cell's lines stay together."""
+    return poppler("pdftotext", "-raw", str(path), "-")
+
+
+def dark_share(png_path):
+    image = Image.open(png_path).convert("L")
+    histogram = image.histogram()
+    return sum(histogram[:128]) / (image.width * image.height)
+
+
+@needs_poppler
+def test_the_pdf_rendered_to_an_image_is_not_blank(full_pdf, tmp_path):
+    poppler("pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "2", str(full_pdf), str(tmp_path / "page"))
+
+    cover, first = sorted(tmp_path.glob("page*.png"))
+
+    assert Image.open(first).size == (331, 468)  # A4 at 40 dpi
+    assert 0.005 < dark_share(cover) < 0.5
+    assert 0.01 < dark_share(first) < 0.5
+
+
+@needs_poppler
+def test_every_value_is_in_the_pdfs_text(full_pdf):
+    text = "".join(pdf_text(full_pdf).split())
+
+    missing = [value for value in printed_values(FULL_DATA) if "".join(value.split()) not in text]
+
+    assert missing == []
+
+
+@needs_poppler
+def test_every_page_has_the_copys_identity_and_the_form_pages_are_numbered(full_pdf):
+    pages = pdf_text(full_pdf).split("\f")[:-1]
+
+    assert len(pages) >= 4
+    for page in pages:
+        assert "编号 2021-34-01" in page
+        assert "版本 v2" in page
+        assert "指纹 0123456789ab" in page
+    numbers = [re.findall(r"—\s*(\d+)\s*—", page) for page in pages]
+    assert numbers == [[]] + [[str(n)] for n in range(1, len(pages))]
+
+
+@needs_poppler
+def test_the_pdf_embeds_the_noto_cjk_fonts(full_pdf):
+    fonts = poppler("pdffonts", str(full_pdf))
+
+    assert "Noto-Serif-CJK-SC" in fonts
+    assert "Noto-Sans-CJK-SC" in fonts
+
+
+def test_the_html_carries_the_qr_code_and_its_payload():
+    html = pdf.html(full_form())
+
+    assert 'alt="DIBIAO:2021-34-01:v2:0123456789ab"' in html
+    assert "data:image/" in html
+    assert "<script" not in html
+
+
+def test_a_draft_has_no_qr_code():
+    html = pdf.html(full_form(frozen=False))
+
+    assert "DIBIAO:" not in html
+    assert "草稿（未提交，无指纹）" in html
+
+
+def test_control_characters_do_not_break_the_pdf():
+    data = {
+        **FULL_DATA,
+        "project_name": "砀山\x00酥梨\x1b工程",
+        "safeguards": "资金\x0b到位\ud800\x08。",
+        "geographical_indications": [
+            {**FULL_DATA["geographical_indications"][0], "name": "砀山\x7f酥梨\x9b"}
+        ],
+    }
+
+    document = pdf.pdf_bytes(full_form(data=data))
+
+    assert document.startswith(b"%PDF-")
+
+
+def test_markup_in_a_field_is_text_and_nothing_is_fetched():
+    data = {
+        **FULL_DATA,
+        "practices": '<img src="http://192.0.2.1/x.png"><link rel=stylesheet href="file:///etc/passwd">',
+    }
+
+    html = pdf.html(full_form(data=data))
+
+    assert "&lt;img src=" in html
+    with pytest.raises(ValueError, match="disallowed protocol"):
+        pdf._fetcher().fetch("http://192.0.2.1/x.png")
+    with pytest.raises(ValueError, match="disallowed protocol"):
+        pdf._fetcher().fetch("file:///etc/passwd")
