@@ -91,10 +91,6 @@ UNIT_FIELDS = {
     "implementing_unit.contact.mobile": "13805571234",
     "implementing_unit.address": "安徽省合肥市蜀山区1号",
     "implementing_unit.email": "zscq@example.cn",
-    "recommending_unit.division_head.name": "陈处长",
-    "recommending_unit.division_head.mobile": "13955112345",
-    "recommending_unit.contact.name": "赵经办",
-    "recommending_unit.contact.mobile": "13855112345",
     "geographical_indications.0.name": "砀山酥梨",
     "geographical_indications.0.rights_holder": "砀山县酥梨协会",
     "geographical_indications.0.approvals.0.authority": "原国家质检总局",
@@ -173,7 +169,11 @@ def test_a_recommendation_goes_from_draft_to_received_through_a_return(
     province.goto(live_server.url + reverse("recommendations:province"))
     province.click(f"a[href='{rec.get_absolute_url()}#action-recommend']")
     province.wait_for_selector("#id_recommend-opinion_text", state="visible")
+    # The province fills its own half of 一 as it recommends.
+    field(province, "recommending_unit.division_head.name").fill("陈处长")
+    field(province, "recommending_unit.division_head.mobile").fill("139 5511 2345")
     field(province, "recommending_unit.contact.name").fill("钱联络")
+    field(province, "recommending_unit.contact.mobile").fill("13855112345")
     province.fill("#id_recommend-support", "省局安排专项资金支持。")
     province.fill("#id_recommend-opinion_text", "同意推荐。")
     province.set_input_files("#id_recommend-sealed_page", sealed_page("省局盖章页.pdf"))
