@@ -190,3 +190,65 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recommendation}: {self.is_selected}"
+
+
+class OverlapIndex(models.Model):
+    """What the overlap check (reviews.overlap) knows of one recommendation: which revision of
+    its long texts and GI names its shingles and names were taken from."""
+
+    recommendation = models.OneToOneField(
+        "recommendations.Recommendation",
+        verbose_name=_("recommendation"),
+        on_delete=models.CASCADE,
+        related_name="overlap_index",
+    )
+    revision = models.PositiveIntegerField(_("revision indexed"))
+    shingle_count = models.PositiveIntegerField(_("distinct shingles"))
+    indexed_at = models.DateTimeField(_("indexed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("overlap index")
+        verbose_name_plural = _("overlap indexes")
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id} r{self.revision}"
+
+
+class OverlapShingle(models.Model):
+    """One sampled shingle hash of a recommendation's long texts: the inverted index."""
+
+    recommendation = models.ForeignKey(
+        "recommendations.Recommendation",
+        verbose_name=_("recommendation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    hash = models.BigIntegerField(_("hash"))
+
+    class Meta:
+        verbose_name = _("indexed shingle")
+        verbose_name_plural = _("indexed shingles")
+        indexes = [models.Index(fields=["hash"], name="overlap_shingle_hash")]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id}: {self.hash}"
+
+
+class OverlapName(models.Model):
+    """A recommendation's GI name, normalised, for finding the same GI in other projects."""
+
+    recommendation = models.ForeignKey(
+        "recommendations.Recommendation",
+        verbose_name=_("recommendation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    name = models.CharField(_("normalised name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("indexed GI name")
+        verbose_name_plural = _("indexed GI names")
+        indexes = [models.Index(fields=["name"], name="overlap_name")]
+
+    def __str__(self) -> str:
+        return self.name
