@@ -16,9 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent / "src" / "dibiao"
 ENTRY = re.compile(r"\n\n(?=(?:#|msgctxt|msgid))")
 
 
-def catalogues() -> list[Path]:
-    position = 3 if sys.argv[1:2] == ["apply"] else 2
-    app = sys.argv[position] if len(sys.argv) > position else ""
+def catalogues(app: str = "") -> list[Path]:
     base = ROOT / app if app else ROOT
     return sorted(base.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
 
@@ -55,9 +53,9 @@ def key_of(entry: dict[str, object]) -> str:
     return f"{entry['ctx']}\x04{entry['id']}" if entry["ctx"] else str(entry["id"])
 
 
-def missing() -> dict[str, str]:
+def missing(app: str = "") -> dict[str, str]:
     found: dict[str, str] = {}
-    for path in catalogues():
+    for path in catalogues(app):
         for block in ENTRY.split(path.read_text(encoding="utf-8"))[1:]:
             entry = parse(block)
             if entry["id"] and (entry["fuzzy"] or not all(entry["str"])):
@@ -69,9 +67,9 @@ def quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def apply(translations: dict[str, str]) -> int:
+def apply(translations: dict[str, str], app: str = "") -> int:
     changed = 0
-    for path in catalogues():
+    for path in catalogues(app):
         blocks = ENTRY.split(path.read_text(encoding="utf-8"))
         for index, block in enumerate(blocks[1:], start=1):
             entry = parse(block)
@@ -96,8 +94,9 @@ def apply(translations: dict[str, str]) -> int:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["missing"]:
-        print(json.dumps(missing(), ensure_ascii=False, indent=1))
-    elif sys.argv[1:2] == ["apply"]:
-        print(apply(json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))), "entries filled")
+        print(json.dumps(missing(sys.argv[2] if len(sys.argv) > 2 else ""), ensure_ascii=False, indent=1))
+    elif sys.argv[1:2] == ["apply"] and len(sys.argv) > 2:
+        translations = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+        print(apply(translations, sys.argv[3] if len(sys.argv) > 3 else ""), "entries filled")
     else:
         sys.exit(__doc__)

@@ -36,3 +36,20 @@ def test_state_labels_are_translated():
 
     with translation.override("zh-hans"):
         assert str(RoundState.OPEN.label) == "征集中"
+
+
+@pytest.mark.unit
+def test_no_message_is_translated_two_ways_in_two_catalogues():
+    """Django merges the apps' catalogues, so the same English text (in the same context) must
+    mean the same everywhere; where the meaning differs, the code gives it a context."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import po
+
+    translations: dict[str, dict[str, str]] = {}
+    for path in po.catalogues():
+        for block in po.ENTRY.split(path.read_text(encoding="utf-8"))[1:]:
+            entry = po.parse(block)
+            if entry["id"] and entry["str"] and all(entry["str"]):
+                translations.setdefault(po.key_of(entry), {})[str(entry["str"][0])] = path.parts[-5]
+    clashes = {key: found for key, found in translations.items() if len(found) > 1}
+    assert clashes == {}

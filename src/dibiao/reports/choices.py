@@ -54,7 +54,7 @@ class FollowUpKind(models.TextChoices):
     """What CNIPA does for a key project (notice 三(四): 工作联系、业务指导和政策扶持)."""
 
     CONTACT = "contact", _("Contact")
-    GUIDANCE = "guidance", _("Guidance")
+    GUIDANCE = "guidance", pgettext_lazy("follow-up kind", "Guidance")
     SUPPORT = "support", _("Policy support")
 
 

@@ -70,7 +70,7 @@ class AnnualSummary(models.Model):
         _("state"), max_length=16, choices=SummaryState.choices, default=SummaryState.DRAFT
     )
     progress = models.TextField(_("progress of the action"), blank=True)
-    problems = models.TextField(_("problems"), blank=True)
+    problems = models.TextField(pgettext_lazy("annual summary", "problems"), blank=True)
     results = models.TextField(_("results"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
     created_by = models.ForeignKey(

@@ -1,6 +1,6 @@
 """Every write of the reports: summaries, cases, key-project follow-up, plans and tasks.
 
-Each function checks who may do it (reports.permissions) and in which state, writes inside
+Each function checks who may do it (accounts.permissions) and in which state, writes inside
 one transaction (re-reading the row under a lock where two people could race), records an
 audit event for the important changes, and raises DomainError with a message for the user.
 """
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dibiao.accounts.models import User
+from dibiao.accounts.permissions import ReportAction, can, departments_user_may_record_for
 from dibiao.core import audit
 from dibiao.core.errors import DomainError
 from dibiao.organisations.choices import Kind
@@ -41,7 +42,6 @@ from dibiao.reports.models import (
     summary_late_from,
 )
 from dibiao.reports.notice import parse_actions
-from dibiao.reports.permissions import ReportAction, can, departments_user_may_record_for
 
 logger = logging.getLogger(__name__)
 

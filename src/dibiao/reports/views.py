@@ -14,12 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dibiao.accounts.models import User
-from dibiao.core.errors import DomainError
-from dibiao.core.htmx import is_htmx
-from dibiao.reports import forms, queries, services
-from dibiao.reports.choices import CaseState, SummaryStatus, TaskStatus, Theme
-from dibiao.reports.models import FIRST_YEAR, ActionTask, summary_due_at
-from dibiao.reports.permissions import (
+from dibiao.accounts.permissions import (
     ReportAction,
     can,
     departments_user_may_record_for,
@@ -28,6 +23,11 @@ from dibiao.reports.permissions import (
     visible_plans,
     visible_summaries,
 )
+from dibiao.core.errors import DomainError
+from dibiao.core.htmx import is_htmx
+from dibiao.reports import forms, queries, services
+from dibiao.reports.choices import CaseState, SummaryStatus, TaskStatus, Theme
+from dibiao.reports.models import FIRST_YEAR, ActionTask, summary_due_at
 
 
 class AuthedRequest(HttpRequest):
