@@ -222,10 +222,11 @@ def names_in(path):
 @pytest.fixture
 def two_received(round_2021, hefei_officer, wuhu_officer, anhui_officer, national_admin):
     """Two Anhui recommendations received by CNIPA (2021-34-01 and -02); the second has
-    control characters pasted into several fields."""
+    control characters pasted into several fields (no NUL: PostgreSQL's jsonb refuses it, so
+    it never reaches a stored form; the renderers' own tests cover it)."""
     first = received_recommendation(hefei_officer, anhui_officer, national_admin, round_2021)
     bad = second_project_data(
-        introduction="　　复制来的\x0b文字\x00带有\x1b控制字符",
+        introduction="　　复制来的\x0b文字\x07带有\x1b控制字符",
         implementing_unit={**complete_recommendation_data()["implementing_unit"], "address": "梨都\x08大道"},
     )
     second = received_recommendation(wuhu_officer, anhui_officer, national_admin, round_2021, data=bad)
@@ -440,3 +441,34 @@ def test_a_rerun_of_the_task_changes_nothing_and_expired_files_are_deleted(
     assert services.purge_expired() == 1
     assert not path.exists()
     assert not GeneratedFile.objects.exists()
+
+
+@pytest.mark.integration
+def test_a_recommended_versions_pdf_can_be_made_in_advance(
+    anhui_received, round_2021, hefei_officer, settings
+):
+    from pathlib import Path
+
+    from dibiao.documents import content, pdf
+    from dibiao.documents.tasks import task_prerender_pdf
+    from tests.factories import draft_recommendation
+
+    draft = draft_recommendation(hefei_officer, round_2021)
+
+    assert task_prerender_pdf.enqueue(anhui_received.pk).return_value is True
+    assert task_prerender_pdf.enqueue(draft.pk).return_value is False
+    assert pdf.cache_path(content.form_content(anhui_received)).is_file()
+    assert len(list((Path(settings.MEDIA_ROOT) / "pdf-cache").glob("*/*.pdf"))) == 1
+
+
+@pytest.mark.integration
+def test_the_commands_prepare_the_fonts_and_purge_expired_files(db):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("prepare_pdf_fonts", stdout=out)
+    call_command("purge_exports", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines[:3]] == ["Dibiao Sans", "Dibiao Serif", "Dibiao Serif Bold"]
+    assert lines[3] == "0 expired file(s) deleted"

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from PIL import Image
 
-from dibiao.documents import pdf
+from dibiao.documents import fonts, pdf
 from tests.documents.factories import FULL_DATA, full_form, printed_values
 
 pytestmark = pytest.mark.unit
@@ -74,12 +74,60 @@ def test_every_page_has_the_copys_identity_and_the_form_pages_are_numbered(full_
     assert numbers == [[]] + [[str(n)] for n in range(1, len(pages))]
 
 
-@needs_poppler
-def test_the_pdf_embeds_the_noto_cjk_fonts(full_pdf):
-    fonts = poppler("pdffonts", str(full_pdf))
+def embedded_fonts(path):
+    lines = poppler("pdffonts", str(path)).splitlines()[2:]
+    return sorted({line.split()[0].split("+", 1)[-1] for line in lines})
 
-    assert "Noto-Serif-CJK-SC" in fonts
-    assert "Noto-Sans-CJK-SC" in fonts
+
+@needs_poppler
+def test_the_pdf_embeds_compact_copies_of_the_noto_cjk_fonts(full_pdf):
+    assert sorted(fonts.available()) == ["Dibiao Sans", "Dibiao Serif", "Dibiao Serif Bold"]
+    assert embedded_fonts(full_pdf) == ["Dibiao-Sans", "Dibiao-Serif", "Dibiao-Serif-Bold"]
+
+
+@needs_poppler
+def test_a_character_the_compact_font_lacks_comes_from_the_system_font(tmp_path):
+    rare = "䶮"  # in a name; not in GB 2312
+    data = {
+        **FULL_DATA,
+        "implementing_unit": {
+            **FULL_DATA["implementing_unit"],
+            "representative": {"name": f"刘{rare}", "title": "局长"},
+        },
+    }
+    path = tmp_path / "rare.pdf"
+    path.write_bytes(pdf.pdf_bytes(full_form(data=data)))
+
+    assert ord(rare) not in fonts.characters()
+    assert "Noto-Serif-CJK-SC" in embedded_fonts(path)
+    assert f"刘{rare}" in pdf_text(path)
+
+
+@pytest.mark.unit
+def test_the_compact_serif_keeps_gb_2312_and_the_forms_punctuation():
+    kept = set(fonts.characters())
+
+    assert {ord(ch) for ch in "砀山酥梨（）、，。：；“”《》—…０１ＡaZ℃№①Ⅱ"} <= kept
+    assert len(kept) > 7500
+
+
+def test_a_frozen_versions_pdf_is_rendered_once(settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    calls = []
+    real = pdf.pdf_bytes
+    monkeypatch.setattr(pdf, "pdf_bytes", lambda content: calls.append(content.rec_id) or real(content))
+
+    first = pdf.cached_pdf_bytes(full_form())
+    second = pdf.cached_pdf_bytes(full_form())
+    other_number = pdf.cached_pdf_bytes(full_form(number="2021-34-09"))
+    draft = pdf.cached_pdf_bytes(full_form(frozen=False))
+    pdf.cached_pdf_bytes(full_form(frozen=False))
+
+    assert first == second
+    assert other_number != first
+    assert draft.startswith(b"%PDF-")
+    assert len(calls) == 4  # the first copy, the other number, the draft twice
+    assert len(list((tmp_path / "pdf-cache").glob("*/*.pdf"))) == 2
 
 
 def test_the_html_carries_the_qr_code_and_its_payload():
@@ -121,7 +169,7 @@ def test_markup_in_a_field_is_text_and_nothing_is_fetched():
     html = pdf.html(full_form(data=data))
 
     assert "&lt;img src=" in html
-    with pytest.raises(ValueError, match="disallowed protocol"):
+    with pytest.raises(ValueError, match="refusing"):
         pdf._fetcher().fetch("http://192.0.2.1/x.png")
-    with pytest.raises(ValueError, match="disallowed protocol"):
+    with pytest.raises(ValueError, match="refusing"):
         pdf._fetcher().fetch("file:///etc/passwd")

@@ -61,7 +61,7 @@ def render_copy(job: tuple[int, FormContent]) -> RenderedCopy:
         logger.exception("archive: Word copy of recommendation %s failed", content.rec_id)
         problems.append(f"Word 文件未能生成：{type(error).__name__}")
     try:
-        document = pdf.pdf_bytes(content)
+        document = pdf.cached_pdf_bytes(content)
     except Exception as error:
         logger.exception("archive: PDF copy of recommendation %s failed", content.rec_id)
         problems.append(f"PDF 文件未能生成：{type(error).__name__}")

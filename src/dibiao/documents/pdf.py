@@ -2,12 +2,23 @@
 
 The same template is the browser's print view (documents:print). The stylesheets are the
 static files documents-form.css (shared with the browser) and documents-form-pdf.css (the
-Noto CJK fonts of this machine, by name through fontconfig); they are parsed once per process.
-WeasyPrint fetches nothing: the QR code is an inline SVG data URI and the URL fetcher refuses
-every URL that is not a data: URI.
+Noto CJK fonts of this machine, by name through fontconfig), then the compact copies of those
+fonts (documents/fonts.py); they are parsed once per process. WeasyPrint fetches nothing from
+elsewhere: the QR code is an inline data URI, and the URL fetcher refuses every URL that is
+neither a data: URI nor one of the compact fonts' files.
+
+A frozen version's PDF never changes for the same content, so `cached_pdf_bytes` keeps it
+under MEDIA_ROOT/pdf-cache, keyed by everything printed and by the renderer itself.
 """
 
+import atexit
+import dataclasses
+import hashlib
+import json
 import logging
+import os
+import tempfile
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,10 +27,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from dibiao.documents import content as form
-from dibiao.documents import qr
+from dibiao.documents import fonts, qr
 from dibiao.documents.base import PDF, FormExporter, Rendered
 from dibiao.documents.content import FormContent
 
+logger = logging.getLogger(__name__)
 STYLESHEETS = ("css/documents-form.css", "css/documents-form-pdf.css")
 # WeasyPrint logs every step of every page at INFO; only its warnings are worth a line.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -64,11 +76,21 @@ def html(content: FormContent) -> str:
 
 @cache
 def _fetcher() -> Any:
-    """A URL fetcher for data: URIs only (the QR code). The stylesheets are read from their
-    files directly; anything else that a text might smuggle in is refused."""
+    """A URL fetcher for data: URIs (the QR code) and the compact fonts' files only. The
+    stylesheets are read from their files directly; anything else is refused."""
     from weasyprint.urls import URLFetcher
 
-    return URLFetcher(allowed_protocols=("data",), allow_redirects=False, fail_on_errors=False)
+    class LocalOnly(URLFetcher):  # type: ignore[misc]
+        def __init__(self, files: set[str]) -> None:
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=False)
+            self.files = files
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not url.startswith("data:") and url not in self.files:
+                raise ValueError(f"documents: refusing to fetch {url[:80]!r}")
+            return super().fetch(url, headers)
+
+    return LocalOnly(fonts.urls())
 
 
 @cache
@@ -78,25 +100,98 @@ def _styles() -> tuple[Any, list[Any]]:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    fonts = FontConfiguration()
+    font_config = FontConfiguration()
     sheets = [
-        CSS(filename=str(_static_dir() / name), font_config=fonts, url_fetcher=_fetcher())
+        CSS(filename=str(_static_dir() / name), font_config=font_config, url_fetcher=_fetcher())
         for name in STYLESHEETS
     ]
-    return fonts, sheets
+    if faces := fonts.font_face_css():
+        sheets.append(CSS(string=faces, font_config=font_config, url_fetcher=_fetcher()))
+    return font_config, sheets
+
+
+# Drop the font configuration while the interpreter still runs: WeasyPrint's clean-up of it
+# fails (harmlessly, but loudly) when it runs during the interpreter's own shutdown.
+atexit.register(_styles.cache_clear)
 
 
 def pdf_bytes(content: FormContent) -> bytes:
     from weasyprint import HTML
 
-    fonts, sheets = _styles()
+    font_config, sheets = _styles()
     document = HTML(string=html(content), base_url=str(_static_dir()), url_fetcher=_fetcher())
-    return document.write_pdf(stylesheets=sheets, font_config=fonts, uncompressed_pdf=False)
+    return document.write_pdf(stylesheets=sheets, font_config=font_config, uncompressed_pdf=False)
 
 
 def warm_up() -> None:
     """Parse the stylesheets and load the fonts now (before forking workers, for example)."""
     _styles()
+
+
+# --- the cache of frozen versions' PDFs ----------------------------------------------------------
+
+CACHE_DIR = "pdf-cache"
+CACHE_DAYS = 30
+
+
+@cache
+def renderer_version() -> str:
+    """What else decides a PDF's bytes: the template, the stylesheets, the fonts, WeasyPrint."""
+    import weasyprint
+    from django.template.loader import get_template
+
+    parts = [Path(get_template("documents/form.html").origin.name).read_bytes()]
+    parts += [(_static_dir() / name).read_bytes() for name in STYLESHEETS]
+    parts += [fonts.font_face_css().encode(), weasyprint.__version__.encode()]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def cache_path(content: FormContent) -> Path:
+    printed = json.dumps(dataclasses.asdict(content), sort_keys=True, ensure_ascii=False, default=str)
+    key = hashlib.sha256(f"{renderer_version()}\0{printed}".encode()).hexdigest()
+    return Path(settings.MEDIA_ROOT) / CACHE_DIR / key[:2] / f"{key}.pdf"
+
+
+def cached_pdf_bytes(content: FormContent) -> bytes:
+    """The PDF of `content`: a frozen version's from the cache when it was made before (the
+    same content, the same renderer), otherwise rendered (and, if frozen, kept)."""
+    if not content.is_frozen:
+        return pdf_bytes(content)
+    path = cache_path(content)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        pass
+    else:
+        os.utime(path)  # recently used: kept by `purge_cache`
+        return data
+    data = pdf_bytes(content)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".pdf-")
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        logger.warning("documents: could not keep a PDF in the cache", exc_info=True)
+    return data
+
+
+def purge_cache(max_age_days: int = CACHE_DAYS) -> int:
+    """Delete cached PDFs not used for `max_age_days`; return how many."""
+    root = Path(settings.MEDIA_ROOT) / CACHE_DIR
+    if not root.is_dir():
+        return 0
+    limit = time.time() - max_age_days * 86400
+    removed = 0
+    for path in root.glob("*/*.pdf"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 class PdfExporter(FormExporter):
@@ -106,4 +201,6 @@ class PdfExporter(FormExporter):
     content_type = PDF
 
     def render(self, *, with_version: bool = False) -> Rendered:
-        return Rendered(self.filename(with_version=with_version), self.content_type, pdf_bytes(self.content))
+        return Rendered(
+            self.filename(with_version=with_version), self.content_type, cached_pdf_bytes(self.content)
+        )

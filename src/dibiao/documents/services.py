@@ -159,6 +159,28 @@ def build_archive(generated_id: int) -> GeneratedFile | None:
     return generated
 
 
+def prerender_pdf(recommendation_id: int) -> bool:
+    """Render the PDF of a recommendation's current frozen copy into the cache of frozen
+    versions' PDFs (documents.pdf), so that its downloads and its round's archive find it
+    made. Meant to run after a step that freezes a version or numbers the recommendation
+    (recommend, receive). False when the recommendation is gone or has no frozen version."""
+    from dibiao.documents import content, pdf
+    from dibiao.recommendations.models import Recommendation
+
+    rec = (
+        Recommendation.objects.select_related("round", "implementing_unit", "province")
+        .filter(pk=recommendation_id)
+        .first()
+    )
+    if rec is None:
+        return False
+    copy = content.form_content(rec)
+    if not copy.is_frozen:
+        return False
+    pdf.cached_pdf_bytes(copy)
+    return True
+
+
 def file_path(generated: GeneratedFile) -> Path | None:
     """Where a ready file lies, or None (not ready, expired, or gone from the disk)."""
     if not generated.is_ready:
@@ -171,7 +193,11 @@ def file_path(generated: GeneratedFile) -> Path | None:
 
 
 def purge_expired(now: dt.datetime | None = None) -> int:
-    """Delete expired files from the disk and their rows; return how many."""
+    """Delete expired files from the disk and their rows, and cached PDFs not used for a
+    month; return how many files expired."""
+    from dibiao.documents.pdf import purge_cache
+
+    purge_cache()
     now = now or timezone.now()
     expired = list(GeneratedFile.objects.filter(expires_at__lte=now))
     for generated in expired:

@@ -6,40 +6,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_division_new_code_longer'),
-        ('rounds', '0001_initial'),
+        ("organisations", "0002_division_new_code_longer"),
+        ("rounds", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GeneratedFile',
+            name="GeneratedFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('archive', 'Round archive (.zip)')], max_length=16, verbose_name='kind')),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('running', 'Being built'), ('done', 'Ready'), ('failed', 'Failed')], db_index=True, default='pending', max_length=16, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('path', models.CharField(blank=True, max_length=200, verbose_name='file')),
-                ('filename', models.CharField(blank=True, max_length=200, verbose_name='download name')),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='size (bytes)')),
-                ('item_count', models.PositiveIntegerField(default=0, verbose_name='recommendations')),
-                ('error', models.TextField(blank=True, verbose_name='problems')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='requested')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('expires_at', models.DateTimeField(db_index=True, verbose_name='expires')),
-                ('province', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='generated_files', to='organisations.organisation', verbose_name='provincial unit')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='generated_files', to='rounds.round', verbose_name='round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("archive", "Round archive (.zip)")], max_length=16, verbose_name="kind"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("running", "Being built"),
+                            ("done", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)")),
+                ("path", models.CharField(blank=True, max_length=200, verbose_name="file")),
+                ("filename", models.CharField(blank=True, max_length=200, verbose_name="download name")),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="size (bytes)")),
+                ("item_count", models.PositiveIntegerField(default=0, verbose_name="recommendations")),
+                ("error", models.TextField(blank=True, verbose_name="problems")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="requested")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished")),
+                ("expires_at", models.DateTimeField(db_index=True, verbose_name="expires")),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="generated_files",
+                        to="organisations.organisation",
+                        verbose_name="provincial unit",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="generated_files",
+                        to="rounds.round",
+                        verbose_name="round",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'generated file',
-                'verbose_name_plural': 'generated files',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='generated_file_progress_at_most_100')],
+                "verbose_name": "generated file",
+                "verbose_name_plural": "generated files",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("progress__lte", 100)), name="generated_file_progress_at_most_100"
+                    )
+                ],
             },
         ),
     ]
