@@ -79,14 +79,14 @@ def collect(recs: QuerySet[Recommendation]) -> list[Item]:
     }
     # Attachments: a version lists the ids it froze; a draft shows those on the form now.
     wanted_ids = {
-        entry.get("id")
+        entry["id"]
         for version in latest.values()
         if version is not None
         for entry in (version.attachments or [])
-        if isinstance(entry, dict)
+        if isinstance(entry, dict) and isinstance(entry.get("id"), int)
     }
     drafts = [rec.pk for rec in rows if latest[rec.pk] is None or rec.state == State.DRAFT]
-    by_id: dict[int, Attachment] = {a.pk: a for a in Attachment.objects.filter(pk__in=wanted_ids - {None})}
+    by_id: dict[int, Attachment] = {a.pk: a for a in Attachment.objects.filter(pk__in=wanted_ids)}
     draft_files: dict[int, list[Attachment]] = defaultdict(list)
     for attachment in Attachment.objects.filter(
         recommendation_id__in=drafts, removed_at__isnull=True
@@ -108,7 +108,7 @@ def collect(recs: QuerySet[Recommendation]) -> list[Item]:
                 AttachedFile(
                     str(entry.get("section", "")),
                     str(entry.get("name", "")),
-                    _file_path(by_id.get(entry.get("id"))),
+                    _file_path(by_id.get(entry["id"]) if isinstance(entry.get("id"), int) else None),
                 )
                 for entry in entries
             ]

@@ -327,7 +327,8 @@ def build(
     for gi in raw_gis if isinstance(raw_gis, list) else []:
         if not isinstance(gi, dict):
             continue
-        approvals = gi.get("approvals") if isinstance(gi.get("approvals"), list) else []
+        raw_approvals = gi.get("approvals")
+        approvals: list[Any] = raw_approvals if isinstance(raw_approvals, list) else []
         gis.append(
             GI(
                 name=text_at(gi, "name"),

@@ -23,6 +23,7 @@ import subprocess
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -102,7 +103,8 @@ def locate(family: str, style: str) -> tuple[str, int] | None:
     return parts[0], int(parts[1])
 
 
-def _harfbuzz():  # type: ignore[no-untyped-def]
+def _harfbuzz() -> tuple[Any, Any, Any]:
+    """cffi bindings of the few HarfBuzz functions that `subset` needs."""
     import cffi
 
     ffi = cffi.FFI()

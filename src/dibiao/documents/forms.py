@@ -35,7 +35,9 @@ class ArchiveForm(forms.Form):
     def __init__(self, *args: Any, choose_province: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if choose_province:
-            self.fields["province"].queryset = Organisation.objects.filter(kind=Kind.PROVINCIAL).order_by(
+            field = self.fields["province"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = Organisation.objects.filter(kind=Kind.PROVINCIAL).order_by(
                 "province_code", "sort_key"
             )
         else:

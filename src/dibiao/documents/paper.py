@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from dibiao.accounts.permissions import visible_recommendations
@@ -198,7 +199,7 @@ def check(user: Any, text: str) -> Result:
     )
 
 
-def _named(query: Query, recs: Any) -> Recommendation | None:
+def _named(query: Query, recs: QuerySet[Recommendation]) -> Recommendation | None:
     """The recommendation the paper's 编号 (or the QR code's id) names, if any was given."""
     if query.number:
         return recs.filter(number=query.number).select_related("province").first()

@@ -120,7 +120,8 @@ def pdf_bytes(content: FormContent) -> bytes:
 
     font_config, sheets = _styles()
     document = HTML(string=html(content), base_url=str(_static_dir()), url_fetcher=_fetcher())
-    return document.write_pdf(stylesheets=sheets, font_config=font_config, uncompressed_pdf=False)
+    data: bytes = document.write_pdf(stylesheets=sheets, font_config=font_config, uncompressed_pdf=False)
+    return data
 
 
 def warm_up() -> None:
@@ -138,9 +139,8 @@ CACHE_DAYS = 30
 def renderer_version() -> str:
     """What else decides a PDF's bytes: the template, the stylesheets, the fonts, WeasyPrint."""
     import weasyprint
-    from django.template.loader import get_template
 
-    parts = [Path(get_template("documents/form.html").origin.name).read_bytes()]
+    parts = [(Path(__file__).parent / "templates" / "documents" / "form.html").read_bytes()]
     parts += [(_static_dir() / name).read_bytes() for name in STYLESHEETS]
     parts += [fonts.font_face_css().encode(), weasyprint.__version__.encode()]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()

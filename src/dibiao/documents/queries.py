@@ -22,7 +22,8 @@ def export_province(user: Any, province: Organisation | None) -> Organisation | 
     """The province an export of `user` covers: a provincial officer's own, always; the
     administrator's choice (None: every province)."""
     if permissions.is_provincial_officer(user):
-        return user.organisation
+        own: Organisation | None = user.organisation
+        return own
     return province
 
 

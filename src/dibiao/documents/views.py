@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dibiao.accounts import permissions
+from dibiao.accounts.models import User
 from dibiao.accounts.permissions import RecommendationAction, visible_recommendations
 from dibiao.core.errors import DomainError
 from dibiao.core.htmx import is_htmx
@@ -30,7 +31,11 @@ from dibiao.documents.word import WordExporter
 from dibiao.recommendations.models import Recommendation, Version
 from dibiao.rounds.models import Round
 
-AuthedRequest = HttpRequest
+
+class AuthedRequest(HttpRequest):
+    """A request behind @login_required: its user is an account, never anonymous."""
+
+    user: User
 
 
 def _require(allowed: bool, message: str | None = None) -> None:
