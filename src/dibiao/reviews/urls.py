@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dibiao.reviews import views
+from dibiao.reviews import ranking_urls, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -35,3 +35,4 @@ urlpatterns = [
     path("sheets/<int:assignment_pk>/unassign/", views.unassign, name="unassign"),
     path("sheets/<int:assignment_pk>/reopen/", views.reopen, name="reopen"),
 ]
+urlpatterns += ranking_urls.urlpatterns
