@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from dibiao.core.errors import DomainError
 from dibiao.organisations.models import Organisation
@@ -22,7 +22,7 @@ class ProvinceChoiceField(forms.ModelChoiceField):
 
 
 class ExpertForm(forms.Form):
-    full_name = forms.CharField(label=gettext_lazy("Name"), max_length=64)
+    full_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=64)
     affiliation = forms.CharField(label=gettext_lazy("Affiliation"), max_length=200)
     field = forms.CharField(label=gettext_lazy("Field of expertise"), max_length=200, required=False)
     province = ProvinceChoiceField(

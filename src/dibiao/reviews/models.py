@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dibiao.reviews.choices import ReviewState, TieKind
 
@@ -133,7 +134,7 @@ class Assignment(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     total = models.DecimalField(_("total"), max_digits=6, decimal_places=1, null=True, blank=True)
     saved_at = models.DateTimeField(_("last saved"), null=True, blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("review", "submitted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")

@@ -16,8 +16,9 @@ How (b) works, and why it stays fast for a round of ~2,000 texts:
    when it is 0 modulo 4: a fixed sample of about a quarter of them, the same for every
    text, so that two texts sharing a passage share its sampled hashes.
 3. The sampled hashes are stored per project (OverlapShingle, indexed by hash): the inverted
-   index. A project is (re)indexed when it has no index or its revision changed, on demand
-   or for a whole round by the task `task_index_round`.
+   index. A project is (re)indexed when it has no index or its revision changed: by the task
+   `task_index_round` (queued when the review starts; `manage.py index_overlap YEAR`), or on
+   demand by the check itself, which indexes up to SYNC_LIMIT stale projects in place.
 4. For P, one grouped query counts, per other project, the sampled hashes it shares with P.
    Projects sharing at least CANDIDATE_SHARE of P's sample (and MIN_SAMPLES hashes) are the
    candidates; no pair of texts is compared unless the index points at it.
@@ -34,9 +35,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dibiao.recommendations.choices import HOLDS_QUOTA
 from dibiao.recommendations.models import Recommendation
@@ -52,12 +53,16 @@ MIN_PASSAGE = 20
 REPORT_SHARE = 0.2
 CONTEXT = 12  # characters of context shown on each side of a passage
 QUERY_CHUNK = 2000  # hashes per IN (...) query
+# A page indexes at most this many stale projects itself; more (a round's first check before
+# its task ran) are left to the task, and the report says that it is incomplete.
+SYNC_LIMIT = 200
 
+# The labels of 三 as the recommendation's pages name them.
 SECTION_LABELS = {
-    "introduction": _("Project introduction"),
-    "achievements": _("Results"),
-    "practices": _("Main measures"),
-    "safeguards": _("Safeguards"),
+    "introduction": pgettext_lazy("attachment 1", "Project introduction"),
+    "achievements": pgettext_lazy("attachment 1", "Results"),
+    "practices": pgettext_lazy("attachment 1", "Main measures"),
+    "safeguards": pgettext_lazy("attachment 1", "Safeguards"),
 }
 BOOK_MARKS = "《》〈〉「」『』“”‘’\"'"
 
@@ -185,14 +190,18 @@ def index(recs: Iterable[Recommendation]) -> int:
 
 
 def refresh(recs: QuerySet[Recommendation], *, batch: int = 200) -> int:
-    """Index those of `recs` whose index is missing or stale, `batch` at a time."""
+    """Index those of `recs` whose index is missing or stale, `batch` at a time. A batch that
+    another process indexed at the same moment is left to it (its index is as good)."""
     done = 0
     ids = list(stale(recs).values_list("pk", flat=True))
     for start in range(0, len(ids), batch):
         chunk = Recommendation.objects.filter(pk__in=ids[start : start + batch]).only(
             "pk", "revision", "data"
         )
-        done += index(chunk)
+        try:
+            done += index(chunk)
+        except IntegrityError:
+            continue
     return done
 
 
@@ -236,10 +245,11 @@ class NameMatch:
 class OverlapReport:
     names: list[NameMatch]
     texts: list[TextMatch]
+    pending: int = 0  # projects not indexed yet (their task is queued): not compared
 
     @property
     def is_empty(self) -> bool:
-        return not self.names and not self.texts
+        return not self.names and not self.texts and not self.pending
 
 
 def _candidates(rec: Recommendation, sample: set[int], scope: QuerySet[Recommendation]) -> list[int]:
@@ -304,7 +314,14 @@ def check(rec: Recommendation) -> OverlapReport:
     """The overlap report of `rec` against the projects of its round and the earlier ones
     (see the module's docstring). Indexes whatever of them is not indexed yet first."""
     scope = comparable(rec.round)
-    refresh(scope)
+    pending = stale(scope).count()
+    if pending > SYNC_LIMIT:
+        refresh(Recommendation.objects.filter(pk=rec.pk))
+        _queue_round(rec.round_id)
+        pending = stale(scope).count()
+    else:
+        refresh(scope)
+        pending = 0
     names = gi_names(rec.data)
     written = {}
     gis = (rec.data or {}).get("geographical_indications")
@@ -339,7 +356,13 @@ def check(rec: Recommendation) -> OverlapReport:
         if share >= REPORT_SHARE and passages:
             text_matches.append(TextMatch(other, share, passages))
     text_matches.sort(key=lambda m: (-m.share, m.other.pk))
-    return OverlapReport(name_matches, text_matches)
+    return OverlapReport(name_matches, text_matches, pending)
+
+
+def _queue_round(round_id: int) -> None:
+    from dibiao.reviews.tasks import task_index_round
+
+    transaction.on_commit(lambda: task_index_round.enqueue(round_id), robust=True)
 
 
 def _load(ids: set[int], *, with_data: bool) -> dict[int, Recommendation]:

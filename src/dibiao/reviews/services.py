@@ -67,7 +67,7 @@ def ensure_panel(round: Round) -> Panel:
 
 def lock_panel(round: Round) -> Panel:
     ensure_panel(round)
-    return Panel.objects.select_for_update().select_related("leader__user").get(round=round)
+    return Panel.objects.select_for_update(of=("self",)).select_related("leader__user").get(round=round)
 
 
 @transaction.atomic
@@ -189,7 +189,10 @@ def save_rubric(round: Round, criteria: Sequence[CriterionInput], *, actor: Any)
     for item in criteria:
         problems = check_criterion(item.title, item.max_points)
         if problems:
-            raise DomainError(f"{item.title or '—'}: {problems[0][1]}", field=problems[0][0])
+            raise DomainError(
+                _("%(criterion)s: %(problem)s") % {"criterion": item.title or "—", "problem": problems[0][1]},
+                field=problems[0][0],
+            )
     Criterion.objects.filter(round=round).delete()
     created = Criterion.objects.bulk_create(
         [
@@ -462,7 +465,7 @@ def update_expert(
     field and province. A new province may not put one of the expert's assignments in
     conflict. Records `expert.updated` with the names of the changed fields."""
     require_manager(actor)
-    expert = Expert.objects.select_for_update().select_related("user").get(pk=expert.pk)
+    expert = Expert.objects.select_for_update(of=("self",)).select_related("user").get(pk=expert.pk)
     values, problems = clean_expert_values(
         full_name=full_name,
         email=email,
@@ -513,7 +516,7 @@ def set_expert_active(expert: Expert, *, actor: Any, active: bool) -> Expert:
     expert has reviews still to submit or leads a panel whose results are not published.
     Records `expert.deactivated` or `expert.reactivated`."""
     require_manager(actor)
-    expert = Expert.objects.select_for_update().select_related("user").get(pk=expert.pk)
+    expert = Expert.objects.select_for_update(of=("self",)).select_related("user").get(pk=expert.pk)
     if expert.is_active == active:
         return expert
     if not active:
@@ -553,7 +556,7 @@ def add_tie(
         )
     if kind not in TieKind.values:
         raise DomainError(_("Choose the kind of tie."), field="kind")
-    expert = Expert.objects.select_for_update().select_related("user").get(pk=expert.pk)
+    expert = Expert.objects.select_for_update(of=("self",)).select_related("user").get(pk=expert.pk)
     if Tie.objects.filter(expert=expert, organisation=organisation).exists():
         raise DomainError(
             _("%(expert)s has declared a tie to %(unit)s already.")
@@ -857,7 +860,7 @@ def unassign(assignment: Assignment, *, actor: Any) -> None:
     """Take an expert off a project that is not reviewed yet, with their draft scores.
     A submitted review must be reopened first. Records `review.unassigned`."""
     require_manager(actor)
-    locked = Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
+    locked = Assignment.objects.select_for_update(of=("self",)).filter(pk=assignment.pk).first()
     if locked is None:
         raise DomainError(_("This assignment no longer exists."))
     rec = _lock_rec(locked.recommendation)

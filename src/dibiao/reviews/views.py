@@ -287,9 +287,9 @@ def tie_remove(request: AuthedRequest, pk: int, tie_pk: int) -> HttpResponse:
 def _round_context(round: Round, *, panel_form: Any = None, state: str = "") -> dict[str, Any]:
     panel = queries.panel_of(round) or Panel(round=round)
     criteria = queries.criteria_of(round)
-    active = list(queries.active_experts().only("pk"))
+    active = list(queries.active_experts().values_list("pk", flat=True))
     loads = queries.loads_in_round(round)
-    active_loads = [loads.get(expert.pk, 0) for expert in active]
+    active_loads = [loads.get(pk, 0) for pk in active]
     rows = queries.projects_in_review(round, state=state)
     counts = queries.state_counts(round)
     received = [row for row in rows if row.rec.state == State.RECEIVED]
@@ -308,9 +308,11 @@ def _round_context(round: Round, *, panel_form: Any = None, state: str = "") -> 
         "rows": rows,
         "state": state,
         "states": [(s.value, s.label, counts.get(s.value, 0)) for s in queries.REVIEW_TABLE_STATES],
-        "understaffed_count": sum(1 for row in rows if len(row.assignments) < panel.experts_per_project)
-        if not state or state in (State.RECEIVED, State.IN_REVIEW)
-        else 0,
+        "understaffed_count": sum(
+            1
+            for row in rows
+            if row.rec.state in queries.ASSIGNABLE_STATES and len(row.assignments) < panel.experts_per_project
+        ),
         "ready_to_start": sum(1 for row in received if row.assignments),
         "start_label": START_LABEL,
     }
