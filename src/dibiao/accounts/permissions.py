@@ -445,15 +445,14 @@ def _can_write_group_opinion(user: Any, rec: Recommendation | None) -> bool:
     return _is_national_admin_for(user, rec) or is_group_leader_of(user, rec)
 
 
-RULES.update(
-    {
-        ReviewAction.MANAGE: lambda user, obj: is_national_admin(user),
-        ReviewAction.SCORE: is_assigned_expert,
-        ReviewAction.REOPEN: lambda user, obj: obj is not None and is_national_admin(user),
-        ReviewAction.WRITE_GROUP_OPINION: _can_write_group_opinion,
-        ReviewAction.WRITE_DEPARTMENT_OPINION: _is_national_admin_for,
-    }
-)
+REVIEW_RULES: dict[str, Callable[[Any, Any], bool]] = {
+    ReviewAction.MANAGE: lambda user, obj: is_national_admin(user),
+    ReviewAction.SCORE: is_assigned_expert,
+    ReviewAction.REOPEN: lambda user, obj: obj is not None and is_national_admin(user),
+    ReviewAction.WRITE_GROUP_OPINION: _can_write_group_opinion,
+    ReviewAction.WRITE_DEPARTMENT_OPINION: _is_national_admin_for,
+}
+RULES.update(REVIEW_RULES)
 
 
 # === reports ==================================================================================

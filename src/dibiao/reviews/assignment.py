@@ -187,7 +187,7 @@ def auto_assign(round: Round, *, actor: Any) -> AssignmentReport:
                 new.append((project.rec.pk, expert_id))
         new = _rebalance(new, projects, loads, order)
 
-        per_project = defaultdict(int)
+        per_project: dict[int, int] = defaultdict(int)
         for rec_id, _expert_id in new:
             per_project[rec_id] += 1
         for project in queue:

@@ -118,7 +118,8 @@ class Texts:
         data = data or {}
         sections = []
         for key in LONG_TEXTS:
-            original = data.get(key) if isinstance(data.get(key), str) else ""
+            value = data.get(key)
+            original = value if isinstance(value, str) else ""
             normal, positions = normalise(original)
             sections.append((key, original, normal, positions))
         return cls(sections)
@@ -323,7 +324,7 @@ def check(rec: Recommendation) -> OverlapReport:
         refresh(scope)
         pending = 0
     names = gi_names(rec.data)
-    written = {}
+    written: dict[str, str] = {}
     gis = (rec.data or {}).get("geographical_indications")
     for gi in gis if isinstance(gis, list) else []:
         if isinstance(gi, dict) and normalise_name(gi.get("name")):

@@ -288,5 +288,6 @@ def submitted_totals(round: Round) -> dict[int, list[Decimal]]:
         recommendation__round=round, state=ReviewState.SUBMITTED, total__isnull=False
     ).values_list("recommendation_id", "total")
     for rec_id, total in rows:
-        totals[rec_id].append(total)
+        if total is not None:
+            totals[rec_id].append(total)
     return dict(totals)

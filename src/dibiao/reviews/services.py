@@ -784,8 +784,8 @@ def import_experts(data: bytes, *, actor: Any) -> list[Expert]:
 
     with transaction.atomic():
         experts = []
-        for values, ties in ready:
-            expert = _create_expert(actor, values)
+        for cleaned, ties in ready:
+            expert = _create_expert(actor, cleaned)
             Tie.objects.bulk_create(
                 [Tie(expert=expert, organisation=unit, kind=TieKind.OTHER) for unit in ties]
             )
