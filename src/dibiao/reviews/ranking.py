@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from dibiao.organisations.choices import CountyList, DivisionLevel
@@ -122,10 +122,6 @@ class Filters:
     def sort_param(self) -> str:
         return f"-{self.sort}" if self.descending else self.sort
 
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.province or self.priority or self.state)
-
 
 # --- reading -----------------------------------------------------------------------------------
 # Plain values, not model instances: a round's table is 184 projects and 552 score sheets, and
@@ -137,15 +133,15 @@ RECOMMENDATION_COLUMNS = (
     "project_name",
     "state",
     "province_id",
-    "province__name",
-    "province__province_code",
-    "province__sort_key",
+    "province_name",
+    "province_code",
+    "province_sort",
     "implementing_unit_id",
-    "implementing_unit__name",
-    "decision__is_selected",
-    "implementing_unit__level",
-    "implementing_unit__code",
-    "implementing_unit__division_id",
+    "unit_name",
+    "unit_level",
+    "unit_code",
+    "unit_division_id",
+    "is_selected",
 )
 COUNTY_LISTS = (CountyList.POVERTY_ALLEVIATED, CountyList.KEY_SUPPORT)
 ASSIGNMENT_COLUMNS = ("recommendation_id", "state", "total", "expert__user__full_name")
@@ -215,38 +211,42 @@ def county_counts_of(units: Iterable[Unit]) -> dict[int, tuple[int, int]]:
 def ranking_rows(round: Round) -> list[RankingRow]:
     """Every ranked project of `round` with its statistics and rank, in rank order: three
     queries, whatever the number of projects and experts."""
-    projects = list(ranked_recommendations(round).order_by().values_list(*RECOMMENDATION_COLUMNS))
+    projects = list(
+        ranked_recommendations(round)
+        .order_by()
+        .annotate(
+            province_name=F("province__name"),
+            province_code=F("province__province_code"),
+            province_sort=F("province__sort_key"),
+            unit_name=F("implementing_unit__name"),
+            unit_level=F("implementing_unit__level"),
+            unit_code=F("implementing_unit__code"),
+            unit_division_id=F("implementing_unit__division_id"),
+            is_selected=F("decision__is_selected"),
+        )
+        .values_list(*RECOMMENDATION_COLUMNS, named=True)
+    )
     reviews = _reviews_by_project(round)
-    counts = county_counts_of(Unit(*project[8:9], *project[11:14]) for project in projects)
+    counts = county_counts_of(
+        Unit(p.implementing_unit_id, p.unit_level, p.unit_code, p.unit_division_id) for p in projects
+    )
+    untitled = str(_("(untitled recommendation)"))
     rows = [
         RankingRow(
-            pk=pk,
-            number=number or "",
-            project_name=project_name or str(_("(untitled recommendation)")),
-            state=state,
-            province_id=province_id,
-            province_name=province_name,
-            province_code=province_code,
-            province_sort=province_sort,
-            unit_id=unit_id,
-            unit_name=unit_name,
-            reviews=reviews.get(pk, []),
-            decision=is_selected,
+            pk=p.pk,
+            number=p.number or "",
+            project_name=p.project_name or untitled,
+            state=p.state,
+            province_id=p.province_id,
+            province_name=p.province_name,
+            province_code=p.province_code,
+            province_sort=p.province_sort,
+            unit_id=p.implementing_unit_id,
+            unit_name=p.unit_name,
+            reviews=reviews.get(p.pk, []),
+            decision=p.is_selected,
         )
-        for (
-            pk,
-            number,
-            project_name,
-            state,
-            province_id,
-            province_name,
-            province_code,
-            province_sort,
-            unit_id,
-            unit_name,
-            is_selected,
-            *_unit,
-        ) in projects
+        for p in projects
     ]
     for row in rows:
         row.poverty_alleviated_count, row.key_support_count = counts.get(row.unit_id, (0, 0))
@@ -277,13 +277,14 @@ def compute_statistics(row: RankingRow) -> None:
     if not totals:
         row.mean_exact = row.mean = row.spread = row.stdev = None
         return
-    total = sum(totals, Decimal(0))
-    mean = total / len(totals)
-    variance = sum(((value - mean) ** 2 for value in totals), Decimal(0)) / len(totals)
+    count = len(totals)
+    mean = sum(totals, Decimal(0)) / count
+    deviations = [value - mean for value in totals]
+    variance = sum([deviation * deviation for deviation in deviations], Decimal(0)) / count
     row.mean_exact = mean
-    row.mean = mean.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-    row.spread = (max(totals) - min(totals)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
-    row.stdev = variance.sqrt().quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    row.mean = mean.quantize(TWO_PLACES, ROUND_HALF_UP)
+    row.spread = (max(totals) - min(totals)).quantize(ONE_PLACE, ROUND_HALF_UP)
+    row.stdev = variance.sqrt().quantize(TWO_PLACES, ROUND_HALF_UP)
 
 
 def assign_ranks(rows: list[RankingRow]) -> None:
