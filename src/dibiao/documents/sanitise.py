@@ -13,13 +13,17 @@ from typing import Any
 # Word writes a manual line break as a vertical tab when text is copied out of it, and a
 # page break as a form feed; Unicode has its own line and paragraph separators. All become
 # line breaks, which every output shows as such.
-LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
+LINE_BREAKS = ("\x0b", "\x0c", "\u2028", "\u2029", "\x85")
 # What XML 1.0 forbids (C0 controls other than tab and line breaks, surrogates, U+FFFE/U+FFFF),
 # plus DEL and the C1 controls, which no font draws and Excel refuses.
 ILLEGAL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 # Characters that reorder text (right-to-left overrides and isolates): harmless in XML, but
 # able to make a printed name or a file name read differently from what it is.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Anything at all to clean: one search in C, so that clean text (nearly all) costs little.
+ANYTHING = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 
 FORBIDDEN_IN_NAMES = set('<>:"/\\|?*')
 WINDOWS_RESERVED = {
@@ -38,9 +42,12 @@ def clean_text(value: Any) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    if text.isascii() and text.isprintable():
+    if not ANYTHING.search(text):
         return text  # the common case, quickly
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(LINE_BREAKS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for line_break in LINE_BREAKS:
+        if line_break in text:
+            text = text.replace(line_break, "\n")
     text = ILLEGAL.sub("", text)
     return BIDI_CONTROLS.sub("", text)
 
