@@ -173,3 +173,15 @@ def test_markup_in_a_field_is_text_and_nothing_is_fetched():
         pdf._fetcher().fetch("http://192.0.2.1/x.png")
     with pytest.raises(ValueError, match="refusing"):
         pdf._fetcher().fetch("file:///etc/passwd")
+
+
+def test_every_column_width_of_the_template_is_in_the_stylesheet():
+    from django.conf import settings
+
+    html = pdf.html(full_form())
+    css = (settings.BASE_DIR / "static" / "css" / "documents-form.css").read_text()
+
+    used = set(re.findall(r'<col class="(w\d+)">', html))
+    defined = set(re.findall(r"col\.(w\d+) \{ width: (\d+)mm; \}", css))
+    assert used == {name for name, _mm in defined}
+    assert all(name == f"w{mm}" for name, mm in defined)

@@ -219,7 +219,7 @@ def _basic(content: FormContent) -> str:
     return heading(form.SECTION_HEADINGS["basic"], page_break=True) + table(BASIC_WIDTHS, "".join(rows))
 
 
-GI_WIDTHS = [twips(24), twips(28), twips(34), twips(34), twips(36)]
+GI_WIDTHS = [twips(24), twips(28), twips(32), twips(36), twips(36)]
 
 
 def _gis(content: FormContent) -> str:
@@ -450,7 +450,13 @@ def styles_xml() -> str:
             f'<w:ind w:left="{twips(10)}" w:hanging="{twips(0)}"/>',
         ),
         _style("DibiaoLabel", "Dibiao 表格栏目", size=12, ppr=SINGLE + '<w:jc w:val="center"/>'),
-        _style("DibiaoCell", "Dibiao 表格内容", size=12, ppr=SINGLE + '<w:jc w:val="left"/>'),
+        _style(
+            "DibiaoCell",
+            "Dibiao 表格内容",
+            size=12,
+            # No extra space between Chinese and digits: a date such as 2006年12月31日 keeps to one line.
+            ppr='<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>' + SINGLE + '<w:jc w:val="left"/>',
+        ),
         _style("DibiaoText", "Dibiao 正文", size=14, ppr=TEXT + '<w:jc w:val="both"/>'),
         _style("DibiaoGuidance", "Dibiao 填写提示", font=KAITI, size=12, ppr=SINGLE),
         _style("DibiaoAttached", "Dibiao 附页", size=12, ppr=SINGLE),
