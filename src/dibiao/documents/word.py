@@ -421,13 +421,13 @@ def _style(
 
 SINGLE = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
 LOOSE = '<w:spacing w:before="0" w:after="0" w:line="360" w:lineRule="auto"/>'
-TEXT = '<w:spacing w:before="0" w:after="0" w:line="300" w:lineRule="auto"/>'
+TEXT = '<w:spacing w:before="0" w:after="0" w:line="384" w:lineRule="auto"/>'
 
 
 @cache
 def styles_xml() -> str:
     """Sizes in Chinese points: 二号 22 pt (title), 三号 16 pt (cover, heads, 填写说明), 四号
-    14 pt (long texts, opinions), 小四 12 pt (table cells), 小五 9 pt (footer)."""
+    14 pt (page numbers), 小四 12 pt (every table cell, long texts included), 小五 9 pt (footer)."""
     cover_tab = f'<w:tabs><w:tab w:val="left" w:pos="{twips(136)}"/></w:tabs>'
     styles = [
         _style("DibiaoMark", "Dibiao 附件标记", font=HEITI, size=16, ppr=SINGLE),
@@ -457,13 +457,13 @@ def styles_xml() -> str:
             # No extra space between Chinese and digits: a date such as 2006年12月31日 keeps to one line.
             ppr='<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>' + SINGLE + '<w:jc w:val="left"/>',
         ),
-        _style("DibiaoText", "Dibiao 正文", size=14, ppr=TEXT + '<w:jc w:val="both"/>'),
+        _style("DibiaoText", "Dibiao 正文", size=12, ppr=TEXT + '<w:jc w:val="both"/>'),
         _style("DibiaoGuidance", "Dibiao 填写提示", font=KAITI, size=12, ppr=SINGLE),
         _style("DibiaoAttached", "Dibiao 附页", size=12, ppr=SINGLE),
         _style(
             "DibiaoSign",
             "Dibiao 签章",
-            size=14,
+            size=12,
             ppr=f'{SINGLE}<w:ind w:right="{twips(8)}"/><w:jc w:val="right"/>',
         ),
         _style(
