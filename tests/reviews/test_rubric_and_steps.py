@@ -287,3 +287,40 @@ def test_the_leader_writes_the_opinion_on_the_page(
         "leader": "北京专家",
         "date": "2021-10-22",
     }
+
+
+def test_the_word_and_pdf_copies_show_both_opinions_in_six(
+    reviewed_ready, rubric, zhejiang_expert, beijing_expert, national_admin
+):
+    from dibiao.documents.content import form_content
+
+    rec = reviewed_ready
+    submit(zhejiang_expert, rec, rubric)
+    submit(beijing_expert, rec, rubric)
+    services.write_group_opinion(
+        rec, actor=beijing_expert.user, opinion="　　项目基础扎实。\n　　同意推荐。", date="2021-10-20"
+    )
+    services.complete_review(rec, actor=national_admin)
+    services.write_department_opinion(
+        rec,
+        actor=national_admin,
+        opinion="同意。",
+        handler="刘佳",
+        division="地理标志运用处",
+        date="2021-11-01",
+    )
+    rec.refresh_from_db()
+
+    six = form_content(rec).approval
+
+    assert (six.expert_paragraphs, six.leader, six.expert_date_line) == (
+        ["\u3000\u3000项目基础扎实。", "\u3000\u3000同意推荐。"],
+        "北京专家",
+        "2021年10月20日",
+    )
+    assert (six.department_paragraphs, six.handler, six.division, six.department_date_line) == (
+        ["同意。"],
+        "刘佳",
+        "地理标志运用处",
+        "2021年11月1日",
+    )

@@ -124,6 +124,7 @@ class PanelForm(forms.Form):
         label=gettext_lazy("Group leader (组长)"),
         queryset=Expert.objects.none(),
         required=False,
+        empty_label=gettext_lazy("(none chosen yet)"),
         help_text=gettext_lazy("Writes the expert group's opinion of each project."),
     )
 
