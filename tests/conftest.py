@@ -3,9 +3,14 @@
 import pytest
 from django.conf import settings as django_settings
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from dibiao.accounts.choices import Role
 from tests.factories import ImplementingUnitFactory, ProvinceFactory, UserFactory
+
+# Property tests judge results, not speed: a busy CI machine must not fail them on time.
+hypothesis_settings.register_profile("dibiao", deadline=None)
+hypothesis_settings.load_profile("dibiao")
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """Reusable reads about recommendations: deadlines, quota use, versions."""
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Max, QuerySet
 
@@ -64,3 +65,18 @@ def next_number_seq(round: Round, province: Organisation | int) -> int:
         latest=Max("number_seq")
     )["latest"]
     return (latest or 0) + 1
+
+
+def visible_approval(rec: Recommendation, user: Any) -> dict[str, Any] | None:
+    """六、批准情况 of `rec` as `user` may see it: the national office always; everybody else
+    only once the round's results are published (before that, the expert group's opinion and
+    its leader are part of the review, which provinces and units do not see)."""
+    from dibiao.accounts import permissions
+    from dibiao.rounds.choices import RoundState
+
+    approval = (rec.data or {}).get("approval")
+    if not approval:
+        return None
+    if permissions.is_national_admin(user) or rec.round.state == RoundState.PUBLISHED:
+        return approval  # type: ignore[no-any-return]
+    return None

@@ -139,7 +139,7 @@ def normalise_landline(value: str) -> str:
     if international and not groups[0].startswith("0"):
         groups[0] = "0" + groups[0]
     digits = "".join(groups)
-    if not digits.startswith("0") or digits.startswith("00"):
+    if len(digits) < 3 or not digits.startswith("0") or digits.startswith("00"):
         raise ValueError(_("Enter a landline number with its area code, e.g. 010-62086080."))
     # Beijing (010) and the 02x cities have two-digit area codes; all others have three.
     area_length = 3 if digits[1] in "12" else 4
