@@ -472,3 +472,21 @@ def test_the_commands_prepare_the_fonts_and_purge_expired_files(db):
     lines = out.getvalue().splitlines()
     assert [line.split(":")[0] for line in lines[:3]] == ["Dibiao Sans", "Dibiao Serif", "Dibiao Serif Bold"]
     assert lines[3] == "0 expired file(s) deleted"
+
+
+@pytest.mark.integration
+def test_a_build_that_fails_says_so_on_the_page(client, round_2021, anhui_officer, monkeypatch):
+    def broken(recs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services.collect, "collect", broken)
+    client.force_login(anhui_officer)
+
+    response = client.post(reverse("documents:archive_start", kwargs={"round_pk": round_2021.pk}))
+
+    generated = GeneratedFile.objects.get()
+    page = client.get(response["Location"])
+    assert generated.status == FileStatus.FAILED
+    assert generated.path == ""
+    assert "压缩包未能生成（RuntimeError）" in page.text
+    assert 'hx-trigger="every 2s"' not in page.text
