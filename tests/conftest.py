@@ -19,6 +19,8 @@ def _fast_and_local(settings):
     # times, so they hash with MD5 unless a test restores the setting.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # Rendering PDFs on receipt costs half a second a project; tests/documents checks it.
+    settings.PRERENDER_PDFS = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

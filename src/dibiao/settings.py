@@ -177,6 +177,8 @@ MEDIA_ROOT = Path(env_str("DIBIAO_MEDIA_ROOT", str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_DIR = PROJECT_DIR / "data"
+# Render a project's PDF on the worker when CNIPA receives it, so round archives are quick.
+PRERENDER_PDFS = env_bool("DIBIAO_PRERENDER_PDFS", True)
 
 # E-mail: the console by default (development); SMTP when DIBIAO_EMAIL_HOST is set.
 _email_host = env_str("DIBIAO_EMAIL_HOST", "")

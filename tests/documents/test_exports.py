@@ -476,7 +476,7 @@ def test_the_commands_prepare_the_fonts_and_purge_expired_files(db):
 
 @pytest.mark.integration
 def test_a_build_that_fails_says_so_on_the_page(client, round_2021, anhui_officer, monkeypatch):
-    def broken(recs):
+    def broken(recs, **kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services.collect, "collect", broken)

@@ -185,3 +185,21 @@ def test_every_column_width_of_the_template_is_in_the_stylesheet():
     defined = set(re.findall(r"col\.(w\d+) \{ width: (\d+)mm; \}", css))
     assert used == {name for name, _mm in defined}
     assert all(name == f"w{mm}" for name, mm in defined)
+
+
+@pytest.mark.django_db
+def test_receiving_a_project_renders_its_pdf_on_the_worker_for_the_archive(
+    settings, anhui_recommended, national_admin, django_capture_on_commit_callbacks
+):
+    from dibiao.documents import content
+    from dibiao.recommendations import workflow
+    from dibiao.recommendations.choices import Action
+
+    settings.PRERENDER_PDFS = True
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(anhui_recommended, Action.RECEIVE, actor=national_admin)
+
+    anhui_recommended.refresh_from_db()
+    copy = content.form_content(anhui_recommended)
+    assert copy.number == "2021-34-01"
+    assert pdf.cache_path(copy).read_bytes().startswith(b"%PDF")

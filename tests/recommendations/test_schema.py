@@ -335,3 +335,16 @@ def test_malformed_structures_are_reported_by_path():
         Problem("geographical_indications.1", "此部分数据格式有误。"),
         Problem("year", "请填写整数。"),
     ]
+
+
+def test_control_characters_pasted_into_fields_are_dropped_so_every_database_stores_them():
+    data = normalise(
+        {
+            "project_name": "砀山\x00酥梨\x1b项目",
+            "introduction": "第一段\x00\n\t第二段",
+            "implementing_unit": {"address": "梨都大道\x0b1号"},
+        }
+    )
+    assert data["project_name"] == "砀山酥梨项目"
+    assert data["introduction"] == "第一段\n\t第二段"
+    assert data["implementing_unit"]["address"] == "梨都大道1号"

@@ -211,14 +211,6 @@ def test_before_publication_officers_see_no_score_reviewer_ranking_or_decision(
     assert [rec.state for rec in type(reviewed_and_decided[0]).objects.order_by("pk")] == [State.REVIEWED] * 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "recommendations:detail and the documents (print, Word) show 六 of the form, the expert "
-        "group's opinion signed by the group leader, to the province and the unit while the round "
-        "is not published"
-    ),
-)
 @pytest.mark.parametrize("officer", ["anhui_officer", "hefei_officer"])
 def test_before_publication_officers_see_no_group_opinion(client, request, reviewed_and_decided, officer):
     pages = _crawl(client, request.getfixturevalue(officer), _start_pages(reviewed_and_decided))

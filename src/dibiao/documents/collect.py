@@ -67,7 +67,7 @@ def _file_path(attachment: Attachment | None) -> str:
     return str(path) if path.is_file() else ""
 
 
-def collect(recs: QuerySet[Recommendation]) -> list[Item]:
+def collect(recs: QuerySet[Recommendation], *, reader: Any = None) -> list[Item]:
     """The items of `recs`, in the queryset's order: a draft's current content, otherwise the
     latest frozen version (see `content.form_content`), with its attachments' files."""
     recs = recs.select_related("round", "implementing_unit", "province").prefetch_related(
@@ -113,7 +113,7 @@ def collect(recs: QuerySet[Recommendation]) -> list[Item]:
                 for entry in entries
             ]
         content = form.build(
-            form.printable_data(rec, version),
+            form.printable_data(rec, version, reader=reader),
             rec_id=rec.pk,
             number=rec.number,
             year=rec.round.year,

@@ -385,17 +385,23 @@ def build(
     )
 
 
-def printable_data(rec: Any, version: Any = None) -> dict[str, Any]:
+def printable_data(rec: Any, version: Any = None, *, reader: Any = None) -> dict[str, Any]:
     """The form content to print for `rec`: `version`'s if given, else the draft's.
 
     Section 六 (批准情况) is written by CNIPA after the province froze its version; a copy of
-    a frozen version shows it from the recommendation when the version itself has none. The
-    cover's units fall back to the recommendation's organisations where the form lacks them.
+    a frozen version shows it from the recommendation when the version itself has none, to
+    the readers who may see it (`recommendations.queries.visible_approval`; no `reader`: the
+    national office's own copy). The cover's units fall back to the recommendation's
+    organisations where the form lacks them.
     """
+    from dibiao.recommendations import queries
+
     data = dict((version.data if version is not None else rec.data) or {})
     current = rec.data or {}
     if version is not None and not data.get("approval") and current.get("approval"):
         data["approval"] = current["approval"]
+    if reader is not None and queries.visible_approval(rec, reader) is None:
+        data["approval"] = None
     for key, organisation in (
         ("implementing_unit", rec.implementing_unit),
         ("recommending_unit", rec.province),
@@ -406,7 +412,7 @@ def printable_data(rec: Any, version: Any = None) -> dict[str, Any]:
     return data
 
 
-def form_content(rec: Any, version: Any = None) -> FormContent:
+def form_content(rec: Any, version: Any = None, *, reader: Any = None) -> FormContent:
     """The copy of `rec` to print: `version` (a Version of it) if given; otherwise a draft's
     current content, or, once submitted, the latest frozen version, which is what the
     province and CNIPA hold."""
@@ -423,7 +429,7 @@ def form_content(rec: Any, version: Any = None) -> FormContent:
     else:
         attachments = [entry for entry in (version.attachments or []) if isinstance(entry, dict)]
     return build(
-        printable_data(rec, version),
+        printable_data(rec, version, reader=reader),
         rec_id=rec.pk,
         number=rec.number,
         year=rec.round.year,

@@ -119,7 +119,7 @@ def build_archive(generated_id: int) -> GeneratedFile | None:
     target = Path(settings.MEDIA_ROOT) / relative
     try:
         recs = queries.round_recommendations(generated.requested_by, generated.round, generated.province)
-        items = collect.collect(recs)
+        items = collect.collect(recs, reader=generated.requested_by)
         GeneratedFile.objects.filter(pk=generated_id).update(progress=3)
         name = export_name(generated.round, generated.province)
         summary = xlsx.summary_bytes(items)

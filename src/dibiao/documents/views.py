@@ -54,7 +54,7 @@ def _copy(request: AuthedRequest, pk: int) -> tuple[Recommendation, content.Form
         if not asked.isdigit():
             raise Http404(_("No such version."))
         version = get_object_or_404(Version, recommendation=rec, number=int(asked))
-    return rec, content.form_content(rec, version), version is not None
+    return rec, content.form_content(rec, version, reader=request.user), version is not None
 
 
 @login_required
@@ -182,7 +182,7 @@ def summary_xlsx(request: AuthedRequest, round_pk: int) -> HttpResponse:
     form = _archive_form(request, request.GET or None)
     province = form.cleaned_data.get("province") if form.is_valid() else None
     province = queries.export_province(request.user, province)
-    items = collect(queries.round_recommendations(request.user, round, province))
+    items = collect(queries.round_recommendations(request.user, round, province), reader=request.user)
     return attachment_response(
         xlsx.SummaryExporter(items, name=services.export_name(round, province)).render()
     )

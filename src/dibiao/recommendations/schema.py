@@ -241,6 +241,9 @@ def normalise_email(value: str) -> str:
 # --- the whole form ----------------------------------------------------------------------------
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _text(value: Any, *, nullable: bool = True) -> Any:
     """A one-line text: stripped; empty becomes None (or "" where the schema wants a string).
     Values that are not strings are kept as they are, for validate() to report."""
@@ -248,7 +251,9 @@ def _text(value: Any, *, nullable: bool = True) -> Any:
         return None if nullable else ""
     if not isinstance(value, str):
         return value
-    value = value.strip()
+    # Control characters pasted from elsewhere mean nothing in a one-line field, and
+    # PostgreSQL refuses NUL outright.
+    value = CONTROL_CHARACTERS.sub("", value).strip()
     if not value:
         return None if nullable else ""
     return value
@@ -259,7 +264,7 @@ def _long_text(value: Any, *, nullable: bool = False) -> Any:
     start with two full-width spaces); only blank lines around it and trailing spaces go."""
     if not isinstance(value, str):
         return _text(value, nullable=nullable)
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     value = re.sub(r"^(?:[ \t\u3000]*\n)+", "", value).rstrip()
     if not value.strip():
         return None if nullable else ""

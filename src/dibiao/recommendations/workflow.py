@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.functional import Promise
@@ -344,6 +345,12 @@ def _queue_emails(transition_id: int) -> None:
     task_send_notification_emails.enqueue(transition_id)
 
 
+def _queue_prerender(recommendation_id: int) -> None:
+    from dibiao.documents.tasks import task_prerender_pdf
+
+    task_prerender_pdf.enqueue(recommendation_id=recommendation_id)
+
+
 def perform(
     rec: Recommendation,
     action: Action | str,
@@ -426,6 +433,9 @@ def perform(
             )
             notifications.notify(transition)
             transaction.on_commit(partial(_queue_emails, transition.pk), robust=True)
+            if step.numbers and settings.PRERENDER_PDFS:
+                # CNIPA's archive of the round then finds this PDF ready (documents.tasks).
+                transaction.on_commit(partial(_queue_prerender, locked.pk), robust=True)
     except WorkflowError:
         if locked is not None:
             # Nothing was written; the row as read under the lock is the current one.
