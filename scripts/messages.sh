@@ -27,6 +27,7 @@ mkdir -p locale
 $ADMIN makemessages "${opts[@]}" "${ignores[@]}" -v0
 if [[ "${1:-}" == "--check" ]]; then
   cd ../..
-  git diff --exit-code -I 'POT-Creation-Date' --stat -- 'src/**/*.po' || {
+  git diff --quiet -I 'POT-Creation-Date' -- 'src/**/*.po' || {
+    git diff --stat -I 'POT-Creation-Date' -- 'src/**/*.po' 
     echo "The catalogues above miss strings the code uses: run 'make messages', translate, commit."; exit 1; }
 fi

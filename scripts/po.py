@@ -76,7 +76,18 @@ def apply(translations: dict[str, str], app: str = "") -> int:
             value = translations.get(key_of(entry))
             if not value or not entry["id"]:
                 continue
-            lines = [line for line in block.splitlines() if line.startswith("#") and not line.startswith("#,")]
+            lines = [
+                line for line in block.splitlines() if line.startswith("#") and not line.startswith("#,")
+            ]
+            flags = [
+                flag.strip()
+                for line in block.splitlines()
+                if line.startswith("#,")
+                for flag in line[2:].split(",")
+            ]
+            kept = [flag for flag in flags if flag and flag != "fuzzy"]
+            if kept:
+                lines.append("#, " + ", ".join(kept))
             if entry["ctx"]:
                 lines.append(f"msgctxt {quote(str(entry['ctx']))}")
             lines.append(f"msgid {quote(str(entry['id']))}")
