@@ -89,7 +89,7 @@ def test_a_file_that_is_not_a_zip_is_refused(data):
 
 
 def test_an_empty_file_is_refused():
-    assert refused(b"") == "此文件为空。"
+    assert refused(b"") == "该文件为空。"
 
 
 def test_an_old_doc_file_is_refused_with_the_way_to_save_it_as_docx():

@@ -102,7 +102,7 @@ def test_the_same_content_is_stored_once(draft, hefei_officer):
         ),
         ("程序.exe", b"MZ\x90\x00", ONLY_THESE),
         ("没有扩展名", PDF_BYTES, ONLY_THESE),
-        ("空.pdf", b"", "此文件为空。"),
+        ("空.pdf", b"", "该文件为空。"),
     ],
 )
 def test_files_are_checked_by_content_not_by_name(draft, hefei_officer, name, content, message):
@@ -128,7 +128,7 @@ def test_oversize_files_are_refused(draft, hefei_officer):
     big = PDF_BYTES + b"0" * (20 * 1024 * 1024 + 1 - len(PDF_BYTES))
     with pytest.raises(DomainError) as refused:
         attach(draft, hefei_officer, "大文件.pdf", big)
-    assert refused.value.message == "每个文件不能超过 20 MB，此文件为 20.0 MB。"
+    assert refused.value.message == "文件不能超过 20 MB，该文件为 20.0 MB。"
     exactly = PDF_BYTES + b"0" * (20 * 1024 * 1024 - len(PDF_BYTES))
     assert attach(draft, hefei_officer, "刚好.pdf", exactly).size == 20 * 1024 * 1024
 

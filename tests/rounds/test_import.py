@@ -199,8 +199,8 @@ BAD_FILES = {
         HEADER.encode() + b"\n11,\x80\x80,2\n",
         ["文件编码既不是 UTF-8 也不是 GBK，请另存为“CSV UTF-8”格式后重新上传。"],
     ),
-    "empty file": (b"", ["文件是空的。"]),
-    "only a BOM and blank lines": (codecs.BOM_UTF8 + b"\r\n\r\n", ["文件是空的。"]),
+    "empty file": (b"", ["该文件为空。"]),
+    "only a BOM and blank lines": (codecs.BOM_UTF8 + b"\r\n\r\n", ["该文件为空。"]),
     "header only": (HEADER.encode() + b"\n", ["文件只有表头，没有数据行。"]),
     "a picture": (
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10",
@@ -212,7 +212,7 @@ BAD_FILES = {
     ),
     "damaged .xlsx": (
         b"PK\x03\x04" + b"not really a workbook" * 10,
-        ["无法作为 Excel 工作簿（.xlsx）读取该文件，文件可能已损坏。"],
+        ["无法读取该 Excel 工作簿（.xlsx），文件可能已损坏。"],
     ),
     "xlsx with a fractional quota": (
         xlsx_of(
