@@ -25,10 +25,10 @@ worker:
 test: setup-dev lint test-sqlite
 
 test-sqlite:
-	$(PY) -m pytest -p no:cacheprovider
+	$(PY) -m pytest -p no:cacheprovider -n 2
 
 test-postgres:
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -p no:cacheprovider
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -p no:cacheprovider -n 2
 
 lint:
 	$(PY) -m ruff check src tests bench
