@@ -229,6 +229,7 @@ def test_ranking_rows_take_three_queries_whatever_the_size(
         ImplementingUnitFactory(province=zhejiang, code="330100"),
     ]
     _round_of(round_in_review, units, national_admin, projects, experts)
+    ranking.ranking_rows(round_in_review)  # the process reads the county lists once
 
     with django_assert_num_queries(3):
         rows = ranking.ranking_rows(round_in_review)
@@ -276,3 +277,14 @@ def test_county_counts_equal_those_of_the_organisations_queries(anhui):
 
     assert counted == expected
     assert [counted[unit.pk] for unit in units] == [(2, 1), (0, 1), (0, 0), (1, 0), (0, 0)]
+
+
+@pytest.mark.django_db
+def test_county_lists_are_read_again_when_they_change(round_in_review, anhui):
+    unit = ImplementingUnitFactory(province=anhui, code="341300", name="宿州市局")
+    make_project(round_in_review, unit)
+    assert ranking.ranking_rows(round_in_review)[0].is_priority is False
+
+    mark_poverty_alleviated(unit)
+
+    assert ranking.ranking_rows(round_in_review)[0].is_priority is True

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 from django.utils.translation import gettext as _
 
 from dibiao.organisations.choices import CountyList, DivisionLevel
@@ -175,18 +175,27 @@ class Unit(NamedTuple):
     division_id: int | None
 
 
-def county_counts_of(units: Iterable[Unit]) -> dict[int, tuple[int, int]]:
-    """{unit id: (poverty-alleviated counties, key-support counties)}, counted as
-    organisations.queries.with_county_counts counts them: a prefecture has the county-level
-    divisions under the first four digits of its code, a county-level unit itself.
+CountyCounters = tuple[Counter[tuple[str, str]], Counter[tuple[str, int]]]
+# The county lists counted, with the version of the lists they were counted from (see below).
+_counted_lists: tuple[tuple[Any, ...], CountyCounters] | None = None
 
-    One query reads the two lists (about a thousand counties, whatever the round) and the
-    counting happens here: with_county_counts asks the database once per unit, which costs
-    about 0.2 s for a round's 170 units. tests/reviews/test_ranking.py holds the two equal.
+
+def county_list_counters() -> CountyCounters:
+    """The two county lists counted by (list, first four digits of a county's code) and by
+    (list, division).
+
+    The lists are national reference data of about a thousand counties, replaced as a whole
+    by organisations.services.import_county_list (which deletes a list's rows and creates new
+    ones) and read by every ranking page. So the counts are kept in the process and read again
+    only when the lists' version changes: their number of rows, latest row and latest import
+    time, one small aggregate query.
     """
-    units = list(units)
-    if not units:
-        return {}
+    global _counted_lists
+    version = tuple(
+        CountyDesignation.objects.aggregate(rows=Count("pk"), last=Max("pk"), at=Max("imported_at")).values()
+    )
+    if _counted_lists is not None and _counted_lists[0] == version:
+        return _counted_lists[1]
     by_prefix: Counter[tuple[str, str]] = Counter()
     by_division: Counter[tuple[str, int]] = Counter()
     designations = CountyDesignation.objects.values_list(
@@ -196,6 +205,23 @@ def county_counts_of(units: Iterable[Unit]) -> dict[int, tuple[int, int]]:
         by_division[county_list, division_id] += 1
         if level == DivisionLevel.COUNTY:
             by_prefix[county_list, code[:4]] += 1
+    _counted_lists = (version, (by_prefix, by_division))
+    return by_prefix, by_division
+
+
+def county_counts_of(units: Iterable[Unit]) -> dict[int, tuple[int, int]]:
+    """{unit id: (poverty-alleviated counties, key-support counties)}, counted as
+    organisations.queries.with_county_counts counts them: a prefecture has the county-level
+    divisions under the first four digits of its code, a county-level unit itself.
+
+    with_county_counts asks the database once per unit, which costs about 0.2 s for a round's
+    170 units; here the counting happens in Python, from `county_list_counters`.
+    tests/reviews/test_ranking.py holds the two equal.
+    """
+    units = list(units)
+    if not units:
+        return {}
+    by_prefix, by_division = county_list_counters()
     counts = {}
     for unit in units:
         if unit.level in PREFECTURE_LEVELS and unit.code:
@@ -362,18 +388,19 @@ def provinces_of(rows: Iterable[RankingRow]) -> list[tuple[str, str]]:
 # --- rounds ------------------------------------------------------------------------------------
 
 
-def ranking_round(choice: str | None) -> Round | None:
-    """The round the ranking shows: the one chosen (by year), else the latest round with
-    projects at CNIPA, else the latest round."""
-    rounds = Round.objects.all()
+def ranking_round(choice: str | None, rounds: list[Round]) -> Round | None:
+    """The round the ranking shows, of `rounds` (newest first): the one chosen (by year), else
+    the latest round with projects at CNIPA, else the latest round."""
     if choice and choice.isdigit():
-        chosen = rounds.filter(year=int(choice)).first()
+        chosen = next((round for round in rounds if round.year == int(choice)), None)
         if chosen is not None:
             return chosen
-    with_projects = (
-        rounds.filter(recommendations__state__in=RANKED_STATES).distinct().order_by("-year").first()
+    if not rounds:
+        return None
+    with_projects = set(
+        Recommendation.objects.filter(state__in=RANKED_STATES).values_list("round_id", flat=True).distinct()
     )
-    return with_projects or rounds.order_by("-year").first()
+    return next((round for round in rounds if round.pk in with_projects), rounds[0])
 
 
 def is_published(round: Round) -> bool:

@@ -75,6 +75,15 @@ def _table_body(rows: list[ranks.RankingRow], *, decidable: bool) -> SafeString:
         "not_selected": escape(_("not selected")),
     }
     states = {state.value: escape(str(state.label)) for state in ranks.RANKED_STATES}
+    # Names recur from row to row (30 experts, 32 provinces): each is escaped once.
+    names: dict[str, str] = {}
+
+    def name(text: str) -> str:
+        escaped = names.get(text)
+        if escaped is None:
+            escaped = names[text] = escape(text)
+        return escaped
+
     # One reverse for all rows: the detail URL ends with the primary key.
     detail = reverse("recommendations:detail", args=[0]).removesuffix("0/")
     html = []
@@ -85,17 +94,17 @@ def _table_body(rows: list[ranks.RankingRow], *, decidable: bool) -> SafeString:
             f'<td><a href="{detail}{row.pk}/">{escape(row.project_name)}</a>'
             + (f' <span class="badge warn">{words["priority"]}</span>' if row.is_priority else "")
             + "</td>",
-            f"<td>{escape(row.province_name)}</td>",
-            f"<td>{escape(row.unit_name)}</td>",
+            f"<td>{name(row.province_name)}</td>",
+            f"<td>{name(row.unit_name)}</td>",
         ]
         for review in row.slots:
             if review is None:
                 cells.append("<td></td>")
             elif review.is_submitted:
-                cells.append(f"<td>{escape(review.expert)}: <strong>{review.total}</strong></td>")
+                cells.append(f"<td>{name(review.expert)}: <strong>{review.total}</strong></td>")
             else:
                 cells.append(
-                    f'<td>{escape(review.expert)}: <span class="muted">{words["not_submitted"]}</span></td>'
+                    f'<td>{name(review.expert)}: <span class="muted">{words["not_submitted"]}</span></td>'
                 )
         for value in (row.mean, row.spread, row.stdev):
             cells.append(f'<td class="num">{value if value is not None else "—"}</td>')
@@ -127,11 +136,9 @@ def ranking(request: AuthedRequest) -> HttpResponse:
     implementing unit, the priority flag; sorted and filtered by query parameters (htmx swaps
     the table alone); with the decision form until the round is published."""
     _require_admin(request)
-    round = ranks.ranking_round(request.GET.get("round"))
-    context: dict[str, Any] = {
-        "round": round,
-        "rounds": Round.objects.order_by("-year").only("year", "state"),
-    }
+    rounds = list(Round.objects.order_by("-year"))
+    round = ranks.ranking_round(request.GET.get("round"), rounds)
+    context: dict[str, Any] = {"round": round, "rounds": rounds}
     if round is not None:
         rows = ranks.ranking_rows(round)
         filters = ranks.Filters.from_query(request.GET)
