@@ -113,7 +113,9 @@ def main() -> None:
     manage(env, "migrate", "-v0")
     manage(env, "load_divisions", "--as-of", "2020-12-31")
     print("scaling the data to a full round ...", flush=True)
-    targets = dict(line.split("=", 1) for line in manage(env, "shell", "--no-imports", "-c", SCALE).strip().splitlines())
+    targets = dict(
+        line.split("=", 1) for line in manage(env, "shell", "--no-imports", "-c", SCALE).strip().splitlines()
+    )
     gunicorn = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),

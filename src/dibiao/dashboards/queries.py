@@ -50,7 +50,5 @@ def provincial_numbers(province: Organisation, round_: Round | None) -> dict[str
     return {
         "quota": quota.cap if quota else None,
         "units": units.count(),
-        "unit_accounts": User.objects.filter(
-            organisation__in=units, is_active=True
-        ).count(),
+        "unit_accounts": User.objects.filter(organisation__in=units, is_active=True).count(),
     }

@@ -42,7 +42,9 @@ def textarea(rows: int = 8) -> forms.Textarea:
 class SummaryForm(ServiceForm):
     progress = forms.CharField(label=_("Progress of the action"), required=False, widget=textarea(10))
     problems = forms.CharField(label=_("Problems"), required=False, widget=textarea())
-    results = forms.CharField(label=pgettext_lazy("annual summary", "Results"), required=False, widget=textarea())
+    results = forms.CharField(
+        label=pgettext_lazy("annual summary", "Results"), required=False, widget=textarea()
+    )
     next_steps = forms.CharField(label=_("Next steps"), required=False, widget=textarea())
 
     def save(self, summary: AnnualSummary, *, actor: User) -> AnnualSummary | None:
