@@ -174,8 +174,10 @@ def province(request: AuthedRequest) -> HttpResponse:
     user = request.user
     _require(permissions.is_provincial_officer(user))
     org = _organisation(user)
-    province_unit = org.province or org
-    round_ = listings.select_round(request.GET.get("round"))
+    # A provincial unit is its own province: no query for it.
+    province_unit = org if org.province_id in (None, org.pk) else (org.province or org)
+    rounds = listings.province_rounds(province_unit)
+    round_ = listings.pick_round(rounds, request.GET.get("round"))
     page = listings.province_page(visible_recommendations(user), province_unit, round_) if round_ else None
     return render(
         request,
@@ -183,7 +185,7 @@ def province(request: AuthedRequest) -> HttpResponse:
         {
             "page": page,
             "round": round_,
-            "rounds": listings.rounds(),
+            "rounds": rounds,
             "province_unit": province_unit,
             "can_recommend": can(user, Can.RECOMMEND, _probe(province_unit)),
         },
@@ -202,26 +204,34 @@ def national(request: AuthedRequest) -> HttpResponse:
     list, filtered, 50 a page."""
     user = request.user
     _require(permissions.is_national_admin(user))
-    round_ = listings.select_round(request.GET.get("round"), include_drafts=True)
-    provinces = list(listings.provincial_units())
-    chosen_province = next((p for p in provinces if p.province_code == request.GET.get("province")), None)
+    rounds = list(listings.Round.objects.order_by("-year"))
+    round_ = listings.pick_round(rounds, request.GET.get("round"))
+    provinces = listings.provincial_units(round_)
+    chosen_code = request.GET.get("province")
+    chosen_province = next((p for p in provinces if p.province_code == chosen_code), None)
     chosen_state = request.GET.get("state") if request.GET.get("state") in State.values else ""
     context: dict[str, Any] = {
         "round": round_,
-        "rounds": listings.Round.objects.order_by("-year"),
-        "provinces": provinces,
-        "states": State.choices,
+        "rounds": rounds,
+        "provinces": [(province.province_code, province.name) for province in provinces],
+        "states": [(value, label) for value, label in State.choices if value != State.DRAFT],
         "chosen_province": chosen_province,
         "chosen_state": chosen_state,
     }
     if round_ is not None:
-        rows = listings.national_rows(round_)
+        visible = visible_recommendations(user)
+        counts = listings.state_counts(visible, round_)
+        rows = listings.national_rows(round_, provinces, counts)
         context["rows"] = rows
         context["totals"] = listings.totals(rows)
-        recs = listings.national_list(
-            visible_recommendations(user), round_, province=chosen_province, state=chosen_state
+        recs = listings.national_list(visible, round_, province=chosen_province, state=chosen_state)
+        page = listings.paginate(
+            recs,
+            request.GET.get("page"),
+            count=listings.national_count(counts, province=chosen_province, state=chosen_state),
         )
-        context["page"] = listings.paginate(recs, request.GET.get("page"))
+        page.object_list = listings.national_page_rows(page.object_list)
+        context["page"] = page
         query = request.GET.copy()
         query.pop("page", None)
         context["query"] = query.urlencode()
@@ -505,7 +515,6 @@ def _detail_context(
         )
     attachments = _attachments_by_section(rec)
     deadline = queries.deadline_for(rec.round, rec.province_id)
-    versions = list(rec.versions.select_related("created_by").defer("data", "attachments").order_by("number"))
     return {
         "rec": rec,
         "form": forms.PaperForm(rec.data, editable=(), attachments=attachments),
@@ -538,10 +547,8 @@ def _detail_context(
         "deadline_passed": not queries.is_before_deadline(timezone.now(), deadline),
         "next_step": listings.next_step(rec),
         "badge": listings.STATE_BADGE.get(State(rec.state), ""),
-        "transitions": rec.transitions.select_related("actor", "actor__organisation", "version").order_by(
-            "at", "pk"
-        ),
-        "versions": versions,
+        "transitions": listings.history(rec),
+        "versions": listings.versions(rec),
         "missing": schema.validate(rec.data, for_submission=True) if Action.SUBMIT in actions else [],
     }
 
