@@ -5,6 +5,13 @@ wrk at 16 connections for 20 s per page, logged in as the role that uses the pag
 
 Needs wrk (Debian package, installed by `make setup-dev`) and PostgreSQL on 127.0.0.1:5432.
 Writes its numbers into bench/RESULTS.md between the "load" markers.
+
+Two reference rows come first, served by the same gunicorn (bench/wsgi.py adds bench/urls.py
+to the product's URLs for this run only): a bare Django view rendering a 50-row table (no
+login, no database), what this machine does for Django at all; and the product's empty page
+(base.html, logged in: session, user, navigation, unread notices), the least any page costs.
+Other processes on the machine lower every row alike: read the pages against these two, and
+mind the load average printed with the table.
 """
 
 import argparse
@@ -20,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8765
+WORKERS = (os.cpu_count() or 1) * 2 + 1  # gunicorn's advice, as in production (sync workers)
+BASELINE = "/bench/baseline/ django_language=zh-hans"
 
 
 def django_env(database_url: str) -> dict[str, str]:
@@ -66,7 +75,9 @@ def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict[str, floa
     return {"rps": rps, "p50": ms("50%"), "p99": ms("99%"), "errors": int(non2xx.group(1)) if non2xx else 0}
 
 
-def write_results(rows: list[tuple[str, dict[str, float]]], seconds: int, connections: int) -> None:
+def write_results(
+    rows: list[tuple[str, dict[str, float]]], seconds: int, connections: int, load: tuple[float, float]
+) -> None:
     path = ROOT / "bench" / "RESULTS.md"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
     cpu = next(
@@ -77,19 +88,26 @@ def write_results(rows: list[tuple[str, dict[str, float]]], seconds: int, connec
         ),
         "unknown CPU",
     )
+    baseline = rows[0][1]["rps"] or 1
     block = [
         "<!-- load:start -->",
         "## List pages under load (`bench/load.py`)",
         "",
         f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores ({cpu}), PostgreSQL, gunicorn "
-        f"{os.cpu_count() * 2 + 1} sync workers, DEBUG off; wrk {connections} connections × {seconds} s per page.",
+        f"{WORKERS} sync workers, DEBUG off; wrk {connections} connections × {seconds} s per page. "
+        f"Load average (1 min) {load[0]:.1f} before the run, {load[1]:.1f} after it.",
         "",
-        "| page | requests/s | median ms | p99 ms | non-2xx |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| page | requests/s | of the bare view | median ms | p99 ms | non-2xx |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
         *(
-            f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']:.0f} |"
+            f"| {name} | {r['rps']:.0f} | {r['rps'] / baseline:.0%} | {r['p50']:.1f} | {r['p99']:.1f} "
+            f"| {r['errors']:.0f} |"
             for name, r in rows
         ),
+        "",
+        "The first two rows are references served by the same gunicorn: the bare view is what this",
+        "machine does for Django at all; the empty page is the least any logged-in page costs here",
+        "(the session, the user, the navigation with the unread count, base.html).",
         "<!-- load:end -->",
     ]
     if "<!-- load:start -->" in text:
@@ -116,22 +134,25 @@ def main() -> None:
     targets = dict(
         line.split("=", 1) for line in manage(env, "shell", "--no-imports", "-c", SCALE).strip().splitlines()
     )
+    targets["baseline"] = BASELINE
+    targets["empty"] = "/bench/empty/ " + targets["province"].split(" ", 1)[1]
     gunicorn = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "dibiao.wsgi",
+            "bench.wsgi",
             "--pythonpath",
-            str(ROOT / "src"),
+            f"{ROOT / 'src'},{ROOT}",
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
-            str(os.cpu_count() * 2 + 1),
+            str(WORKERS),
             "--log-level",
             "warning",
         ],
-        env=env,
+        env={**env, "DIBIAO_BENCH_BASELINE": "1"},
         cwd=ROOT,
     )
+    load_before = os.getloadavg()[0]
     try:
         for _ in range(100):
             try:
@@ -142,6 +163,8 @@ def main() -> None:
         base = f"http://127.0.0.1:{PORT}"
         rows = []
         for name, key in [
+            ("bare Django view: a 50-row table, no login, no database (baseline)", "baseline"),
+            ("the product's empty page, logged in (base.html only)", "empty"),
             ("province list (安徽, 50 rows)", "province"),
             ("national list (50 rows)", "national"),
             ("one recommendation", "detail"),
@@ -150,7 +173,7 @@ def main() -> None:
             result = wrk(base + url, cookie, args.seconds, args.connections)
             print(f"{name}: {result}", flush=True)
             rows.append((name, result))
-        write_results(rows, args.seconds, args.connections)
+        write_results(rows, args.seconds, args.connections, (load_before, os.getloadavg()[0]))
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)

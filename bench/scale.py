@@ -154,17 +154,20 @@ def build_full_round() -> dict[str, str]:
         code = "34" if index < anhui_others else other_codes[index % len(other_codes)]
         unit = units_by_province[code][index % len(units_by_province[code])]
         state = State.SUBMITTED if index % 2 else State.DRAFT
+        # 安徽's drafts were all submitted once and returned: the province sees every one of its
+        # 50 rows (a draft never submitted is not the province's to see).
+        returned = state == State.DRAFT and (code == "34" or index % 4 == 0)
         recs.append(
             Recommendation(
                 round=round_,
                 implementing_unit=unit,
                 province=provinces[code],
                 state=state,
-                is_returned=state == State.DRAFT and index % 4 == 0,
+                is_returned=returned,
                 project_name=f"{unit.name}特色产业项目{index}",
                 data=_form(f"{unit.name}特色产业项目{index}", unit, provinces[code]),
                 created_by=admin,
-                submitted_at=now if state == State.SUBMITTED else None,
+                submitted_at=now if state == State.SUBMITTED or returned else None,
             )
         )
     Recommendation.objects.bulk_create(recs, batch_size=500)
