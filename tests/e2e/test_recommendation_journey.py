@@ -28,7 +28,6 @@ PASSWORD = "correct-horse-battery"  # tests/factories.py UserFactory
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's Chromium at /usr/bin/chromium"),
 ]
 
 
