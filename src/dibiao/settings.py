@@ -231,7 +231,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DIBIAO_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("DIBIAO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("DIBIAO_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("DIBIAO_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Personal data (names, phones, e-mails) never goes to the logs: log lines name ids only.

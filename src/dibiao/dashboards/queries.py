@@ -52,3 +52,30 @@ def provincial_numbers(province: Organisation, round_: Round | None) -> dict[str
         "units": units.count(),
         "unit_accounts": User.objects.filter(organisation__in=units, is_active=True).count(),
     }
+
+
+def implementing_numbers(unit: Organisation, round_: Round | None) -> dict[str, Any]:
+    """The unit's recommendations in the current round, by state (one query)."""
+    from dibiao.recommendations.models import Recommendation
+
+    counts = dict(
+        Recommendation.objects.filter(round=round_, implementing_unit=unit)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    return {
+        "drafts": counts.get("draft", 0),
+        "submitted": counts.get("submitted", 0),
+        "recommended_or_later": sum(n for state, n in counts.items() if state not in ("draft", "submitted")),
+    }
+
+
+def expert_numbers(user: Any) -> dict[str, Any]:
+    """The expert's score sheets: assigned, and of those submitted (one query)."""
+    from dibiao.reviews.models import Assignment
+
+    sheets = Assignment.objects.filter(expert__user=user).aggregate(
+        assigned=Count("pk"), submitted=Count("pk", filter=Q(state="submitted"))
+    )
+    return {"assigned": sheets["assigned"], "submitted": sheets["submitted"]}

@@ -16,4 +16,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["national"] = queries.national_numbers(round_)
     elif permissions.is_provincial_officer(user):
         context["provincial"] = queries.provincial_numbers(user.organisation, round_)  # type: ignore[union-attr]
+    elif permissions.is_implementing_officer(user):
+        context["implementing"] = queries.implementing_numbers(user.organisation, round_)  # type: ignore[union-attr]
+    elif permissions.is_expert(user):
+        context["expert"] = queries.expert_numbers(user)
     return render(request, "dashboards/home.html", context)
