@@ -1,7 +1,7 @@
 """Load benchmark of the list pages (not a test): gunicorn with DEBUG off, a full round of data,
 wrk at 16 connections for 20 s per page, logged in as the role that uses the page.
 
-    .venv/bin/python bench/load.py [--seconds 20] [--connections 16] [--database-url URL]
+    .venv/bin/python bench/load.py [--seconds 20] [--connections 16] [--database-url URL] [--port N]
 
 Needs wrk (Debian package, installed by `make setup-dev`) and PostgreSQL on 127.0.0.1:5432.
 Writes its numbers into bench/RESULTS.md between the "load" markers.
@@ -122,17 +122,27 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/dibiao_bench")
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: make setup-dev")
     env = django_env(args.database_url)
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "dibiao_bench"], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "dibiao_bench"], check=True)
+    database = args.database_url.rsplit("/", 1)[1]
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
     manage(env, "migrate", "-v0")
     manage(env, "load_divisions", "--as-of", "2020-12-31")
     print("scaling the data to a full round ...", flush=True)
     targets = dict(
         line.split("=", 1) for line in manage(env, "shell", "--no-imports", "-c", SCALE).strip().splitlines()
+    )
+    # The planner's statistics, as autovacuum would gather them after such a load.
+    manage(
+        env,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.db import connection; connection.cursor().execute('ANALYZE')",
     )
     targets["baseline"] = BASELINE
     targets["empty"] = "/bench/empty/ " + targets["province"].split(" ", 1)[1]
@@ -143,7 +153,7 @@ def main() -> None:
             "--pythonpath",
             f"{ROOT / 'src'},{ROOT}",
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{args.port}",
             "--workers",
             str(WORKERS),
             "--log-level",
@@ -156,11 +166,11 @@ def main() -> None:
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/accounts/login/", timeout=1)
+                urllib.request.urlopen(f"http://127.0.0.1:{args.port}/accounts/login/", timeout=1)
                 break
             except OSError:
                 time.sleep(0.2)
-        base = f"http://127.0.0.1:{PORT}"
+        base = f"http://127.0.0.1:{args.port}"
         rows = []
         for name, key in [
             ("bare Django view: a 50-row table, no login, no database (baseline)", "baseline"),
@@ -168,6 +178,8 @@ def main() -> None:
             ("province list (安徽, 50 rows)", "province"),
             ("national list (50 rows)", "national"),
             ("one recommendation", "detail"),
+            ("ranking table (184 projects × 3 experts, 30 experts)", "ranking"),
+            ("an expert's list (about 18 projects)", "expert"),
         ]:
             url, cookie = targets[key].split(" ", 1)
             result = wrk(base + url, cookie, args.seconds, args.connections)

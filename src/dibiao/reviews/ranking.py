@@ -46,7 +46,7 @@ class Review(NamedTuple):
     is_submitted: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class RankingRow:
     pk: int
     number: str
@@ -68,6 +68,10 @@ class RankingRow:
     stdev: Decimal | None = None
     rank: int | None = None
     slots: list[Review | None] = field(default_factory=list)
+    submitted_count: int = 0
+
+    def __post_init__(self) -> None:
+        self.submitted_count = sum(1 for review in self.reviews if review.is_submitted)
 
     @property
     def is_priority(self) -> bool:
@@ -77,10 +81,6 @@ class RankingRow:
     @property
     def assigned_count(self) -> int:
         return len(self.reviews)
-
-    @property
-    def submitted_count(self) -> int:
-        return sum(1 for review in self.reviews if review.is_submitted)
 
     @property
     def state_label(self) -> str:
