@@ -7,6 +7,7 @@ list page shows 50 rows. Bulk inserts: this is data for measuring pages, not a t
 services (the tests walk the path through them).
 """
 
+import datetime as dt
 import itertools
 from typing import Any
 
@@ -81,7 +82,7 @@ def _session(user: User) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; django_language=zh-hans"
 
 
-def _user(username: str, role: str, org: Organisation) -> User:
+def _user(username: str, role: str, org: Organisation | None) -> User:
     user, _ = User.objects.get_or_create(
         username=username, defaults={"full_name": username, "role": role, "organisation": org, "email": ""}
     )
@@ -193,8 +194,120 @@ def build_full_round() -> dict[str, str]:
             actor=admin,
             version=version,
         )
+    expert = build_review(round_, admin, provinces, now)
     return {
         "province": f"/recommendations/province/?round=2025 {_session(anhui_officer)}",
         "national": f"/recommendations/national/?round=2025 {_session(admin)}",
         "detail": f"/recommendations/{detail.pk}/ {_session(anhui_officer)}",
+        "ranking": f"/reviews/ranking/?round=2025 {_session(admin)}",
+        "expert": f"/reviews/mine/ {_session(expert)}",
     }
+
+
+# --- the expert review of the 184 projects --------------------------------------------------------
+
+EXPERTS = 30
+REVIEWS_PER_PROJECT = 3
+CRITERIA = (
+    ("项目基础", 20),
+    ("品牌建设", 25),
+    ("产业发展与联农带农", 25),
+    ("保障措施", 15),
+    ("示范价值", 15),
+)
+POVERTY_COUNTIES, KEY_SUPPORT_COUNTIES = 832, 160
+
+
+def _mark_counties() -> None:
+    """The two county lists at their real sizes, spread over the county-level divisions."""
+    from dibiao.organisations.choices import CountyList, DivisionLevel
+    from dibiao.organisations.models import CountyDesignation
+    from dibiao.organisations.queries import divisions_in_force
+
+    counties = list(
+        divisions_in_force(dt.date(2020, 12, 31)).filter(level=DivisionLevel.COUNTY).order_by("code")
+    )
+    step = max(len(counties) // POVERTY_COUNTIES, 1)
+    poverty = counties[::step][:POVERTY_COUNTIES]
+    CountyDesignation.objects.bulk_create(
+        [CountyDesignation(list=CountyList.POVERTY_ALLEVIATED, division=county) for county in poverty]
+        + [
+            CountyDesignation(list=CountyList.KEY_SUPPORT, division=county)
+            for county in poverty[:: max(len(poverty) // KEY_SUPPORT_COUNTIES, 1)][:KEY_SUPPORT_COUNTIES]
+        ]
+    )
+
+
+def build_review(round_: Round, admin: User, provinces: dict[str, Organisation], now: Any) -> User:
+    """30 experts (each from a province), the panel and its rubric, and three score sheets for
+    each of the 184 projects at CNIPA, never by an expert of the project's province, the load
+    balanced: two thirds of the projects reviewed (every sheet submitted, half of them decided),
+    the others in review (the last sheet a draft). Returns the account of an expert who is not
+    the group leader (about 18 sheets)."""
+    import random
+
+    from dibiao.reviews.choices import ReviewState
+    from dibiao.reviews.models import Assignment, Criterion, Decision, Expert, Panel, Score
+
+    _mark_counties()
+    codes = sorted(provinces)
+    experts = []
+    for index in range(EXPERTS):
+        user = _user(f"bench_expert{index:02d}", Role.EXPERT, None)
+        user.full_name = f"评审专家{index:02d}"
+        user.save(update_fields=["full_name"])
+        experts.append(
+            Expert.objects.create(
+                user=user,
+                affiliation="农业大学",
+                field="农业经济",
+                province=provinces[codes[(index * 7) % len(codes)]],
+            )
+        )
+    Panel.objects.create(round=round_, leader=experts[0], review_started_at=now)
+    criteria = Criterion.objects.bulk_create(
+        Criterion(round=round_, position=position, title=title, max_points=points)
+        for position, (title, points) in enumerate(CRITERIA, start=1)
+    )
+    recs = list(Recommendation.objects.filter(round=round_, state=State.RECEIVED).order_by("pk"))
+    rng = random.Random(2021)
+    load = dict.fromkeys(range(EXPERTS), 0)
+    assignments, reviewed = [], []
+    for position, rec in enumerate(recs):
+        is_reviewed = position % 3 != 2
+        (reviewed if is_reviewed else []).append(rec)
+        free = [i for i in range(EXPERTS) if experts[i].province_id != rec.province_id]
+        chosen = sorted(free, key=lambda i: (load[i], rng.random()))[:REVIEWS_PER_PROJECT]
+        for slot, index in enumerate(chosen):
+            load[index] += 1
+            submitted = is_reviewed or slot < REVIEWS_PER_PROJECT - 1
+            points = [rng.randint(int(max_points * 0.5), int(max_points)) for _title, max_points in CRITERIA]
+            assignments.append(
+                Assignment(
+                    recommendation=rec,
+                    expert=experts[index],
+                    assigned_by=admin,
+                    state=ReviewState.SUBMITTED if submitted else ReviewState.DRAFT,
+                    comment="项目基础扎实，品牌建设成效明显。",
+                    total=sum(points),
+                    saved_at=now,
+                    submitted_at=now if submitted else None,
+                )
+            )
+            assignments[-1].points = points  # type: ignore[attr-defined]
+    Assignment.objects.bulk_create(assignments, batch_size=500)
+    Score.objects.bulk_create(
+        (
+            Score(assignment=assignment, criterion=criterion, points=points)
+            for assignment in assignments
+            for criterion, points in zip(criteria, assignment.points, strict=True)  # type: ignore[attr-defined]
+        ),
+        batch_size=1000,
+    )
+    Recommendation.objects.filter(pk__in=[rec.pk for rec in reviewed]).update(state=State.REVIEWED)
+    Recommendation.objects.filter(round=round_, state=State.RECEIVED).update(state=State.IN_REVIEW)
+    Decision.objects.bulk_create(
+        Decision(recommendation=rec, is_selected=index % 3 == 0, decided_by=admin)
+        for index, rec in enumerate(reviewed[: len(reviewed) // 2])
+    )
+    return experts[1].user
