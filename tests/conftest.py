@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
@@ -21,10 +22,20 @@ def _fast_and_local(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     # Rendering PDFs on receipt costs half a second a project; tests/documents checks it.
     settings.PRERENDER_PDFS = False
+    # The busiest pages are kept per data revision (core/pages.py); with it on, every test that
+    # reads a page after changing data checks that the change is seen.
+    settings.PAGE_CACHE = True
+    cache.clear()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def cold_pages(settings):
+    """Every page rendered in full, as on a cold cache: for counting a page's queries."""
+    settings.PAGE_CACHE = False
 
 
 @pytest.fixture(autouse=True)

@@ -156,6 +156,26 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LOGIN_FAILURE_LIMIT = env_int("DIBIAO_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("DIBIAO_LOGIN_LOCKOUT_MINUTES", 15)
 
+# The shared cache. With DIBIAO_CACHE_URL (Redis, e.g. redis://127.0.0.1:6379/0: production, see
+# docs/operations.md) every process shares it: sessions are read from it (written through to
+# the database), and the busiest pages are kept in it per data revision (core/revision.py,
+# core/pages.py). Without it each process has its own memory cache, which cannot see another
+# process's writes, so pages are not kept (DIBIAO_PAGE_CACHE decides; tests turn it on).
+CACHE_URL = env_str("DIBIAO_CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("DIBIAO_CACHE_PREFIX", "dibiao"),
+            "TIMEOUT": 600,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 600}}
+PAGE_CACHE = env_bool("DIBIAO_PAGE_CACHE", bool(CACHE_URL))
+
 # Sessions expire after inactivity: IdleSessionMiddleware renews the expiry (at most once a
 # minute, so a page view costs no session write).
 SESSION_COOKIE_AGE = env_int("DIBIAO_SESSION_IDLE_MINUTES", 30) * 60

@@ -112,6 +112,7 @@ def test_list_pages_by_fifty(client, national_admin, anhui):
     assert '<a href="?page=2">2</a>' in pager
 
 
+@pytest.mark.usefixtures("cold_pages")
 @pytest.mark.parametrize("viewer", ["national_admin", "anhui_officer"])
 def test_list_query_count_does_not_grow_with_the_accounts(client, anhui, request, viewer):
     user = request.getfixturevalue(viewer)

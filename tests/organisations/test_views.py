@@ -83,6 +83,7 @@ def test_the_list_pages_by_fifty_and_keeps_the_filters(client, national_admin, l
     assert '<a href="?kind=&amp;page=1" rel="prev">上一页</a>' in second.content.decode()
 
 
+@pytest.mark.usefixtures("cold_pages")
 def test_the_list_costs_the_same_queries_for_one_row_and_thirty(client, national_admin, designated):
     login(client, national_admin)
     client.get(LIST)  # warm up the session

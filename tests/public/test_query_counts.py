@@ -8,7 +8,8 @@ from django.urls import reverse
 from tests.factories import ImplementingUnitFactory
 from tests.reports import helpers
 
-pytestmark = [pytest.mark.django_db, pytest.mark.integration]
+# Counted on a cold cache: every page rendered in full.
+pytestmark = [pytest.mark.django_db, pytest.mark.integration, pytest.mark.usefixtures("cold_pages")]
 
 
 def queries_for(client, url, **params) -> int:

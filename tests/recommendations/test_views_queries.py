@@ -10,7 +10,8 @@ from dibiao.recommendations.choices import State
 from dibiao.recommendations.models import Notification, Recommendation
 from tests.factories import ImplementingUnitFactory, ProvinceFactory, QuotaFactory, RecommendationFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.integration]
+# Counted on a cold cache: every page rendered in full.
+pytestmark = [pytest.mark.django_db, pytest.mark.integration, pytest.mark.usefixtures("cold_pages")]
 
 
 def queries_for(client, url):

@@ -10,7 +10,8 @@ from dibiao.reports import services
 from tests.factories import ImplementingUnitFactory, UserFactory
 from tests.reports import helpers
 
-pytestmark = [pytest.mark.django_db, pytest.mark.integration]
+# Counted on a cold cache: every page rendered in full.
+pytestmark = [pytest.mark.django_db, pytest.mark.integration, pytest.mark.usefixtures("cold_pages")]
 
 
 def queries_for(client, url, **params) -> int:

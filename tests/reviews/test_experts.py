@@ -274,6 +274,7 @@ def test_the_pool_is_searched_by_name_affiliation_and_field(client, national_adm
         assert [e.user.full_name for e in page.context["page_obj"].object_list] == expected
 
 
+@pytest.mark.usefixtures("cold_pages")
 def test_the_pool_list_needs_the_same_queries_for_one_or_three_experts(
     client, national_admin, anhui, django_assert_num_queries
 ):

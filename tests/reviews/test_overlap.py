@@ -222,6 +222,7 @@ def test_the_review_page_highlights_the_passages(planted, national_admin, client
     assert f"<mark>{first}</mark>" in page
 
 
+@pytest.mark.usefixtures("cold_pages")
 def test_a_round_of_many_texts_is_indexed_once_and_checked_by_the_index(
     round_2021, django_assert_max_num_queries
 ):

@@ -219,6 +219,7 @@ def _round_of(round, units, national_admin, projects, experts):
             review(rec, pool[(index + offset) % experts], 60 + (index * 7 + offset) % 40, by=national_admin)
 
 
+@pytest.mark.usefixtures("cold_pages")
 @pytest.mark.django_db
 @pytest.mark.parametrize(("projects", "experts"), [(3, 3), (30, 9)])
 def test_ranking_rows_take_three_queries_whatever_the_size(

@@ -90,6 +90,7 @@ def test_ranking_sorted_and_filtered_by_query_parameters(client, national_admin,
     assert _names(_get(client, national_admin, state="in_review")) == ["黄山毛峰项目"]
 
 
+@pytest.mark.usefixtures("cold_pages")
 def test_htmx_gets_the_table_alone(client, national_admin, scored):
     client.force_login(national_admin)
 

@@ -76,6 +76,7 @@ def many_projects(round_2021, rubric, hefei_officer, wuhu_officer, anhui_officer
     ]
 
 
+@pytest.mark.usefixtures("cold_pages")
 def test_the_experts_list_needs_the_same_queries_for_one_or_three_projects(
     client, many_projects, zhejiang_expert, round_2021, national_admin, django_assert_num_queries
 ):
@@ -98,6 +99,7 @@ def test_the_experts_list_needs_the_same_queries_for_one_or_three_projects(
     assert [(sheet.scored_count, sheet.criteria_count) for sheet in page.context["sheets"]] == [(0, 5)] * 3
 
 
+@pytest.mark.usefixtures("cold_pages")
 def test_the_rounds_page_needs_the_same_queries_for_one_or_three_projects(
     client,
     round_2021,

@@ -132,6 +132,7 @@ def test_detail_says_how_many_units_have_no_quota(admin_client, round_2021, all_
     assert "尚未分配名额的省级单位：32 个。" in text(response)
 
 
+@pytest.mark.usefixtures("cold_pages")
 def test_list_shows_each_rounds_total(admin_client, quotas_2021):
     response = admin_client.get(reverse("rounds:list"))
 

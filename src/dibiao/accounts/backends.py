@@ -17,6 +17,7 @@ from django.http import HttpRequest
 
 from dibiao.accounts import services
 from dibiao.accounts.models import User
+from dibiao.core import pages
 
 # Both refusals are PermissionDenied: `django.contrib.auth.authenticate()` then stops, sends
 # `user_login_failed` and returns None, so no caller (Django's admin log-in included) ever
@@ -66,5 +67,7 @@ class LockoutBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> User | None:
         # Every page shows the user's organisation: fetch it in the same query.
-        user = User.objects.select_related("organisation").filter(pk=user_id).first()
+        user = pages.derived(
+            f"user:{user_id}", lambda: User.objects.select_related("organisation").filter(pk=user_id).first()
+        )
         return user if user is not None and self.user_can_authenticate(user) else None

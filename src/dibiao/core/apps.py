@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from dibiao.core import checks  # noqa: F401  registers the system checks
+        from dibiao.core import (
+            checks,  # noqa: F401  registers the system checks
+            revision,  # noqa: F401  watches every connection's writes
+        )

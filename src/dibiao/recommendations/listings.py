@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dibiao.accounts.models import User
+from dibiao.core import pages
 from dibiao.organisations.choices import Kind
 from dibiao.organisations.models import Organisation
 from dibiao.recommendations.choices import HOLDS_QUOTA, Action, State
@@ -566,4 +567,7 @@ def notifications_for(user: User) -> QuerySet[Notification]:
 def unread_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    count = pages.derived(
+        f"unread:{user.pk}", lambda: Notification.objects.filter(user=user, read_at__isnull=True).count()
+    )
+    return count or 0

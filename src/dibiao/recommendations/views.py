@@ -25,6 +25,7 @@ from dibiao.accounts import permissions
 from dibiao.accounts.models import User
 from dibiao.accounts.permissions import RecommendationAction as Can
 from dibiao.accounts.permissions import can, visible_recommendations
+from dibiao.core import pages
 from dibiao.core.errors import DomainError
 from dibiao.core.htmx import is_htmx
 from dibiao.organisations.models import Organisation
@@ -176,20 +177,22 @@ def province(request: AuthedRequest) -> HttpResponse:
     org = _organisation(user)
     # A provincial unit is its own province: no query for it.
     province_unit = org if org.province_id in (None, org.pk) else (org.province or org)
-    rounds = listings.province_rounds(province_unit)
-    round_ = listings.pick_round(rounds, request.GET.get("round"))
-    page = listings.province_page(visible_recommendations(user), province_unit, round_) if round_ else None
-    return render(
-        request,
-        "recommendations/province.html",
-        {
-            "page": page,
+
+    def context() -> dict[str, Any]:
+        rounds = listings.province_rounds(province_unit)
+        round_ = listings.pick_round(rounds, request.GET.get("round"))
+        return {
+            "page": listings.province_page(visible_recommendations(user), province_unit, round_)
+            if round_
+            else None,
             "round": round_,
             "rounds": rounds,
             "province_unit": province_unit,
             "can_recommend": can(user, Can.RECOMMEND, _probe(province_unit)),
-        },
-    )
+        }
+
+    body = pages.body(request, "recommendations/province.html#body", context)
+    return render(request, "recommendations/province.html", {"body": body})
 
 
 def _probe(province_unit: Any) -> Recommendation:
@@ -204,38 +207,43 @@ def national(request: AuthedRequest) -> HttpResponse:
     list, filtered, 50 a page."""
     user = request.user
     _require(permissions.is_national_admin(user))
-    rounds = list(listings.Round.objects.order_by("-year"))
-    round_ = listings.pick_round(rounds, request.GET.get("round"))
-    provinces = listings.provincial_units(round_)
-    chosen_code = request.GET.get("province")
-    chosen_province = next((p for p in provinces if p.province_code == chosen_code), None)
-    chosen_state = request.GET.get("state") if request.GET.get("state") in State.values else ""
-    context: dict[str, Any] = {
-        "round": round_,
-        "rounds": rounds,
-        "provinces": [(province.province_code, province.name) for province in provinces],
-        "states": [(value, label) for value, label in State.choices if value != State.DRAFT],
-        "chosen_province": chosen_province,
-        "chosen_state": chosen_state,
-    }
-    if round_ is not None:
-        visible = visible_recommendations(user)
-        counts = listings.state_counts(visible, round_)
-        rows = listings.national_rows(round_, provinces, counts)
-        context["rows"] = rows
-        context["totals"] = listings.totals(rows)
-        recs = listings.national_list(visible, round_, province=chosen_province, state=chosen_state)
-        page = listings.paginate(
-            recs,
-            request.GET.get("page"),
-            count=listings.national_count(counts, province=chosen_province, state=chosen_state),
-        )
-        page.object_list = listings.national_page_rows(page.object_list)
-        context["page"] = page
-        query = request.GET.copy()
-        query.pop("page", None)
-        context["query"] = query.urlencode()
-    return render(request, "recommendations/national.html", context)
+
+    def build() -> dict[str, Any]:
+        rounds = list(listings.Round.objects.order_by("-year"))
+        round_ = listings.pick_round(rounds, request.GET.get("round"))
+        provinces = listings.provincial_units(round_)
+        chosen_code = request.GET.get("province")
+        chosen_province = next((p for p in provinces if p.province_code == chosen_code), None)
+        chosen_state = request.GET.get("state") if request.GET.get("state") in State.values else ""
+        context: dict[str, Any] = {
+            "round": round_,
+            "rounds": rounds,
+            "provinces": [(province.province_code, province.name) for province in provinces],
+            "states": [(value, label) for value, label in State.choices if value != State.DRAFT],
+            "chosen_province": chosen_province,
+            "chosen_state": chosen_state,
+        }
+        if round_ is not None:
+            visible = visible_recommendations(user)
+            counts = listings.state_counts(visible, round_)
+            rows = listings.national_rows(round_, provinces, counts)
+            context["rows"] = rows
+            context["totals"] = listings.totals(rows)
+            recs = listings.national_list(visible, round_, province=chosen_province, state=chosen_state)
+            page = listings.paginate(
+                recs,
+                request.GET.get("page"),
+                count=listings.national_count(counts, province=chosen_province, state=chosen_state),
+            )
+            page.object_list = listings.national_page_rows(page.object_list)
+            context["page"] = page
+            query = request.GET.copy()
+            query.pop("page", None)
+            context["query"] = query.urlencode()
+        return context
+
+    body = pages.body(request, "recommendations/national.html#body", build)
+    return render(request, "recommendations/national.html", {"body": body})
 
 
 @login_required

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dibiao.accounts import permissions
 from dibiao.accounts.permissions import ReviewAction, can, visible_recommendations
+from dibiao.core import pages
 from dibiao.core.errors import DomainError
 from dibiao.core.htmx import is_htmx
 from dibiao.recommendations.choices import State
@@ -136,33 +137,38 @@ def ranking(request: AuthedRequest) -> HttpResponse:
     implementing unit, the priority flag; sorted and filtered by query parameters (htmx swaps
     the table alone); with the decision form until the round is published."""
     _require_admin(request)
-    rounds = list(Round.objects.order_by("-year"))
-    round = ranks.ranking_round(request.GET.get("round"), rounds)
-    context: dict[str, Any] = {"round": round, "rounds": rounds}
-    if round is not None:
-        rows = ranks.ranking_rows(round)
-        filters = ranks.Filters.from_query(request.GET)
-        shown = ranks.apply(rows, filters)
-        decidable = any(row.is_decidable for row in shown) and not ranks.is_published(round)
-        context.update(
-            rows=shown,
-            filters=filters,
-            summary=ranks.summarise(rows),
-            provinces=ranks.provinces_of(rows),
-            states=[(state.value, state.label) for state in ranks.RANKED_STATES],
-            slots=range(1, max((len(row.reviews) for row in rows), default=0) + 1),
-            next_sort={
-                key: f"-{key}" if filters.sort == key and not filters.descending else key
-                for key in ranks.SORTS
-            },
-            is_published=ranks.is_published(round),
-            decidable=decidable,
-            table_body=_table_body(shown, decidable=decidable),
-            table_query=_table_query(request.GET, round),
-        )
-    if is_htmx(request) and round is not None:
-        return render(request, "reviews/ranking.html#ranking-table", context)
-    return render(request, "reviews/ranking.html", context)
+
+    def build() -> dict[str, Any]:
+        rounds = list(Round.objects.order_by("-year"))
+        round = ranks.ranking_round(request.GET.get("round"), rounds)
+        context: dict[str, Any] = {"round": round, "rounds": rounds}
+        if round is not None:
+            rows = ranks.ranking_rows(round)
+            filters = ranks.Filters.from_query(request.GET)
+            shown = ranks.apply(rows, filters)
+            decidable = any(row.is_decidable for row in shown) and not ranks.is_published(round)
+            context.update(
+                rows=shown,
+                filters=filters,
+                summary=ranks.summarise(rows),
+                provinces=ranks.provinces_of(rows),
+                states=[(state.value, state.label) for state in ranks.RANKED_STATES],
+                slots=range(1, max((len(row.reviews) for row in rows), default=0) + 1),
+                next_sort={
+                    key: f"-{key}" if filters.sort == key and not filters.descending else key
+                    for key in ranks.SORTS
+                },
+                is_published=ranks.is_published(round),
+                decidable=decidable,
+                table_body=_table_body(shown, decidable=decidable),
+                table_query=_table_query(request.GET, round),
+            )
+        return context
+
+    if is_htmx(request):
+        return HttpResponse(pages.body(request, "reviews/ranking.html#ranking-htmx", build))
+    body = pages.body(request, "reviews/ranking.html#body", build)
+    return render(request, "reviews/ranking.html", {"body": body})
 
 
 @login_required

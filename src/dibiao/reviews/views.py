@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dibiao.accounts import permissions
 from dibiao.accounts.permissions import ReviewAction, can
+from dibiao.core import pages
 from dibiao.core.errors import DomainError, ImportProblems
 from dibiao.recommendations import queries as rec_queries
 from dibiao.recommendations import services as rec_services
@@ -664,17 +665,18 @@ def reading(rec: Recommendation) -> dict[str, Any]:
 @require_GET
 def my_assignments(request: AuthedRequest) -> HttpResponse:
     _require(permissions.is_expert(request.user), _("This page lists an expert's reviews."))
-    sheets = queries.assignments_for_list(
-        permissions.visible_assignments(request.user).filter(expert__user=request.user)
-    )
-    led = Panel.objects.filter(leader__user=request.user, review_started_at__isnull=False).select_related(
-        "round"
-    )
-    return render(
-        request,
-        "reviews/my_assignments.html",
-        {"sheets": sheets, "led": led},
-    )
+
+    def context() -> dict[str, Any]:
+        sheets = queries.assignments_for_list(
+            permissions.visible_assignments(request.user).filter(expert__user=request.user)
+        )
+        led = Panel.objects.filter(leader__user=request.user, review_started_at__isnull=False).select_related(
+            "round"
+        )
+        return {"sheets": sheets, "led": led}
+
+    body = pages.body(request, "reviews/my_assignments.html#body", context)
+    return render(request, "reviews/my_assignments.html", {"body": body})
 
 
 @login_required
