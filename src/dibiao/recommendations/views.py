@@ -568,7 +568,8 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     history and the versions."""
     rec = _rec_or_404(request, pk)
     _require(can(request.user, Can.READ, rec))
-    return render(request, "recommendations/detail.html", _detail_context(request, rec))
+    body = pages.body(request, "recommendations/detail.html#body", lambda: _detail_context(request, rec))
+    return render(request, "recommendations/detail.html", {"rec": rec, "body": body})
 
 
 def _replace_seal(request: AuthedRequest, rec: Recommendation, section: Section, uploaded: Any) -> None:
