@@ -470,7 +470,7 @@ def test_the_commands_prepare_the_fonts_and_purge_expired_files(db):
     call_command("purge_exports", stdout=out)
 
     lines = out.getvalue().splitlines()
-    assert [line.split(":")[0] for line in lines[:3]] == ["Dibiao Sans", "Dibiao Serif", "Dibiao Serif Bold"]
+    assert [line.split(":")[0] for line in lines[:3]] == ["Dibiao Sans", "Dibiao Serif", "Dibiao Title"]
     assert lines[3] == "0 expired file(s) deleted"
 
 

@@ -6,7 +6,10 @@ used: most of a PDF's time, with three fonts (宋/仿宋, its bold, 黑). So the
 of the serif, with the characters Chinese documents use (GB 2312, ASCII, Latin-1, the general,
 CJK and full-width punctuation, numbers and symbols: about 7,900 glyphs), which subsets several
 times faster; of the bold serif and the sans, only with the characters of the form's own
-title and section heads, which is all they print. HarfBuzz makes each copy in under a second,
+title and section heads, which is all they print. Each copy is a family of its own (Dibiao
+Serif, Dibiao Title, Dibiao Sans): were the bold copy another weight of Dibiao Serif, fontconfig
+would prefer the regular copy, which covers the language, and draw the title with it, not bold,
+and the PDF would carry the large serif twice. HarfBuzz makes each copy in under a second,
 from the simplified-Chinese face that fontconfig finds; they are kept under var/fonts
 (DIBIAO_FONT_DIR) and remade when the system fonts or the form's fixed text change.
 
@@ -33,7 +36,7 @@ logger = logging.getLogger(__name__)
 # and which characters the copy keeps.
 FACES = {
     "Dibiao Serif": ("Noto Serif CJK SC", "Regular", "normal", "text"),
-    "Dibiao Serif Bold": ("Noto Serif CJK SC", "Bold", "bold", "title"),
+    "Dibiao Title": ("Noto Serif CJK SC", "Bold", "bold", "title"),
     "Dibiao Sans": ("Noto Sans CJK SC", "Regular", "normal", "heads"),
 }
 CHARSET_VERSION = "gb2312-1"
@@ -221,17 +224,17 @@ def font_face_css() -> str:
     copies = available()
     if not copies:
         return ""
-    rules = []
-    for name, (path, weight) in copies.items():
-        family = "Dibiao Serif" if name.startswith("Dibiao Serif") else name
-        rules.append(
-            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; src: url("{path.as_uri()}"); }}'
-        )
+    rules = [
+        f'@font-face {{ font-family: "{name}"; font-weight: {weight}; src: url("{path.as_uri()}"); }}'
+        for name, (path, weight) in copies.items()
+    ]
     serif = '"Dibiao Serif", "Noto Serif CJK SC", serif'
+    title = f'"Dibiao Title", {serif}'
     sans = '"Dibiao Sans", "Noto Sans CJK SC", sans-serif'
     rules += [
         f"@page {{ @bottom-center {{ font-family: {serif}; }} }}",
-        f"body.attachment-1, .cover .year, .cover .title, table.form .guidance {{ font-family: {serif}; }}",
+        f"body.attachment-1, .cover .year, table.form .guidance {{ font-family: {serif}; }}",
+        f".cover .title {{ font-family: {title}; }}",
         f".attachment-1 h2, .attachment-1 .mark {{ font-family: {sans}; }}",
     ]
     return "\n".join(rules)
