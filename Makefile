@@ -3,7 +3,7 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dibiao_test
 
-.PHONY: setup setup-dev run demo test test-sqlite test-postgres test-e2e lint fmt messages worker bench
+.PHONY: setup setup-dev run demo test test-sqlite test-postgres lint fmt messages worker bench
 
 setup:
 	scripts/setup.sh
@@ -44,5 +44,6 @@ fmt:
 messages:
 	scripts/messages.sh
 
-bench:
-	$(PY) bench/run.py
+bench: setup-dev
+	$(PY) bench/documents.py
+	$(PY) bench/load.py

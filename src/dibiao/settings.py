@@ -171,7 +171,7 @@ if CACHE_URL:
             "TIMEOUT": 600,
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "dibiao.accounts.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 600}}
 PAGE_CACHE = env_bool("DIBIAO_PAGE_CACHE", bool(CACHE_URL))
