@@ -211,3 +211,19 @@ def test_other_people_see_the_same_facts_on_their_own_pages(client, anhui_office
     assert mine.count("合肥市市场监督管理局（知识产权局）") == theirs.count(
         "合肥市市场监督管理局（知识产权局）"
     )
+
+
+def test_a_new_release_never_serves_what_an_older_one_kept(
+    client, monkeypatch, anhui_officer, hefei_officer, round_2021
+):
+    from dibiao.core import pages
+
+    submitted_recommendation(hefei_officer, round_2021)
+    client.force_login(anhui_officer)
+    province_page(client)
+    with CaptureQueriesContext(connection) as kept:
+        province_page(client)
+    monkeypatch.setattr(pages, "release", lambda: "a-newer-release")
+    with CaptureQueriesContext(connection) as fresh:
+        province_page(client)
+    assert len(fresh) > len(kept)

@@ -7,6 +7,7 @@ person, the language and the full path with its query; a change to the database 
 deadline makes the next request render it anew. The page around it (navigation, unread count,
 messages) is rendered on every request.
 
+The key holds the release too (`release`): a deployment of new code or templates starts afresh.
 The key holds the person's id, so nothing one person may see is ever served to another. A
 form's CSRF token differs per browser: the body is rendered with a placeholder, replaced by the
 request's own token when served.
@@ -16,9 +17,11 @@ cache cannot see other processes' writes, so it takes a shared one (DIBIAO_CACHE
 cache cannot be reached, the page is rendered as if it were off.
 """
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +44,19 @@ def csrf_placeholder() -> str:
     return "csrf-" + hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=12).hexdigest()
 
 
+@functools.cache
+def release() -> str:
+    """What identifies this deployment's code and templates: a new release never serves what
+    an older one kept (nor unpickles an object of a model that has changed since)."""
+    digest = hashlib.blake2b(digest_size=8)
+    root = Path(settings.BASE_DIR)
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".py", ".html", ".mo"}:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
 def key(request: HttpRequest, name: str) -> str:
     rev = revision.current()
     path = hashlib.blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
@@ -48,6 +64,7 @@ def key(request: HttpRequest, name: str) -> str:
     return ":".join(
         (
             "page",
+            release(),
             name,
             str(getattr(user, "pk", None)),
             translation.get_language() or "",
@@ -85,7 +102,7 @@ def derived[T](name: str, compute: Callable[[], T | None]) -> T | None:
     if not settings.PAGE_CACHE:
         return compute()
     try:
-        cache_key = f"derived:{name}:{revision.current()}"
+        cache_key = f"derived:{release()}:{name}:{revision.current()}"
         value = cache.get(cache_key)
     except Exception:
         logger.warning("core: the page cache cannot be reached", exc_info=True)
