@@ -2,20 +2,32 @@
 have not submitted, to officers who want e-mail, never twice."""
 
 import logging
+import smtplib
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import ClassVar
+from unittest.mock import patch
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from dibiao.accounts.choices import Role
 from dibiao.reports import reminders, tasks
 from dibiao.reports.choices import ReminderKind
-from dibiao.reports.models import SummaryReminder
+from dibiao.reports.models import ReminderDelivery, SummaryReminder
 from tests.factories import UserFactory
 from tests.reports.helpers import shanghai, submitted_summary
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Runs at the same moment need PostgreSQL; on SQLite the interleaved runs cover it.",
+)
 
 
 @pytest.fixture
@@ -226,3 +238,259 @@ def test_schedule_starts_one_chain_only_on_the_database_queue(settings, time_mac
     out = capsys.readouterr().out
     assert "已在后台任务中安排每日运行。" in out
     assert "未安排每日运行：已有一个在等待" in out
+
+
+# --- failures and concurrent runs: every officer gets each reminder once -------------------------
+
+
+class FlakyMailer(locmem.EmailBackend):
+    """The test mail server: delivers into mail.outbox like locmem, except that the messages
+    numbered in `plan` (counted over all connections, from 1) do what the plan says instead."""
+
+    plan: ClassVar[dict[int, Callable[[], None]]] = {}
+    handed: ClassVar[int] = 0
+
+    def send_messages(self, email_messages):
+        for _message in email_messages:
+            type(self).handed += 1
+            action = self.plan.get(type(self).handed)
+            if action is not None:
+                action()
+        return super().send_messages(email_messages)
+
+
+@pytest.fixture
+def mail_server(settings):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.FlakyMailer"}}
+    FlakyMailer.plan = {}
+    FlakyMailer.handed = 0
+    yield FlakyMailer
+    FlakyMailer.plan = {}
+
+
+def smtp_drops_the_connection():
+    raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed: zhejiang_second@example.cn")
+
+
+def worker_is_killed():
+    raise SystemExit(-9)  # the process ends here: nothing after it runs, no handler marks anything
+
+
+@pytest.fixture
+def three_officers(zhejiang_officer, anhui_officer, zhejiang):
+    """Handed to the mail server in this order: Zhejiang's two officers, then Anhui's one. The
+    2nd message goes to Zhejiang's second officer, after the first has had theirs."""
+    second = UserFactory(username="zhejiang_second", role=Role.PROVINCIAL, organisation=zhejiang)
+    return zhejiang_officer, second, anhui_officer
+
+
+def received():
+    return sorted(address for message in mail.outbox for address in message.to)
+
+
+def delivery_states():
+    return {
+        delivery.user.username: (delivery.state, delivery.attempts)
+        for delivery in ReminderDelivery.objects.select_related("user")
+    }
+
+
+def test_an_smtp_error_on_the_second_message_resends_only_that_one(three_officers, mail_server, time_machine):
+    zhejiang, second, anhui = three_officers
+    time_machine.move_to(shanghai(2026, 12, 3, 9, 0), tick=False)
+    mail_server.plan = {2: smtp_drops_the_connection}
+
+    first = reminders.send_summary_reminders()
+    after_first = received()
+    retried = reminders.send_summary_reminders()
+    third = reminders.send_summary_reminders()
+
+    assert after_first == sorted([zhejiang.email, anhui.email])
+    assert received() == sorted([zhejiang.email, second.email, anhui.email])
+    assert (first.emails, first.failed, first.provinces) == (2, 1, 2)
+    assert (retried.emails, retried.failed, retried.provinces) == (1, 0, 1)
+    assert (third.emails, third.failed) == (0, 0)
+    assert delivery_states() == {
+        "zhejiang": ("sent", 1),
+        "zhejiang_second": ("sent", 2),
+        "anhui": ("sent", 1),
+    }
+
+
+def test_a_failure_stays_failed_until_the_mail_server_is_back(three_officers, mail_server, time_machine):
+    zhejiang, second, anhui = three_officers
+    time_machine.move_to(shanghai(2026, 12, 3, 9, 0), tick=False)
+    mail_server.plan = dict.fromkeys(range(1, 7), smtp_drops_the_connection)
+
+    down = [reminders.send_summary_reminders() for _ in range(2)]
+    mail_server.plan = {}
+    back = reminders.send_summary_reminders()
+
+    assert [(run.emails, run.failed) for run in down] == [(0, 3), (0, 3)]
+    assert (back.emails, back.failed, back.provinces) == (3, 0, 2)
+    assert received() == sorted([zhejiang.email, second.email, anhui.email])
+    assert ReminderDelivery.objects.get(user=second).error == ""
+
+
+def test_a_worker_killed_while_sending_resends_nothing_and_loses_nothing_it_had_not_started(
+    three_officers, mail_server, time_machine, capsys
+):
+    zhejiang, _second, anhui = three_officers
+    time_machine.move_to(shanghai(2026, 12, 3, 9, 0), tick=False)
+    mail_server.plan = {2: worker_is_killed}
+
+    with pytest.raises(SystemExit):
+        tasks.task_send_summary_reminders.call()
+    after_kill = received()
+    time_machine.move_to(shanghai(2026, 12, 3, 10, 0), tick=False)
+    call_command("send_reminders")
+
+    # The message being handed over when the worker died may or may not have reached the
+    # mail server: it is not sent a second time, and the command says so.
+    assert after_kill == [zhejiang.email]
+    assert received() == sorted([zhejiang.email, anhui.email])
+    assert delivery_states() == {
+        "zhejiang": ("sent", 1),
+        "zhejiang_second": ("sending", 1),
+        "anhui": ("sent", 1),
+    }
+    streams = capsys.readouterr()
+    assert "已提醒 1 个省级单位，发送邮件 1 封" in streams.out
+    assert "发送过程中中断的邮件：1 封，不再重发。" in streams.err
+
+
+def test_the_cron_command_while_the_task_is_sending_sends_nothing_twice(
+    three_officers, mail_server, time_machine
+):
+    """The command starts while the task is handing its first message to the mail server: the
+    command sends the rest; the task, carrying on, finds them taken."""
+    zhejiang, second, anhui = three_officers
+    time_machine.move_to(shanghai(2026, 12, 3, 9, 0), tick=False)
+    runs = []
+    mail_server.plan = {1: lambda: runs.append(reminders.send_summary_reminders())}
+
+    task_run = reminders.send_summary_reminders()
+
+    assert received() == sorted([zhejiang.email, second.email, anhui.email])
+    assert [(run.emails, run.provinces) for run in (*runs, task_run)] == [(2, 2), (1, 1)]
+    assert SummaryReminder.objects.count() == 2
+    assert {state for state, _attempts in delivery_states().values()} == {"sent"}
+
+
+def test_a_run_that_lost_the_claim_to_another_sends_only_what_is_still_open(
+    three_officers, mail_server, time_machine
+):
+    """Both runs listed the provinces before either claimed one: the later run's insert fails
+    on the unique constraint, and it sends only what the first has not taken."""
+    zhejiang, second, anhui = three_officers
+    time_machine.move_to(shanghai(2026, 12, 3, 9, 0), tick=False)
+    claim = reminders._claim
+    other_runs = []
+
+    def claim_after_another_run(province, year, kind):
+        if not other_runs:
+            other_runs.append("running")
+            other_runs[0] = reminders.send_summary_reminders()
+        return claim(province, year, kind)
+
+    with patch.object(reminders, "_claim", claim_after_another_run):
+        late_run = reminders.send_summary_reminders()
+
+    assert received() == sorted([zhejiang.email, second.email, anhui.email])
+    assert (other_runs[0].emails, late_run.emails) == (3, 0)
+    assert SummaryReminder.objects.count() == 2
+
+
+def test_a_province_that_submits_before_the_retry_gets_no_retry(three_officers, mail_server, time_machine):
+    zhejiang, second, _anhui = three_officers
+    time_machine.move_to(shanghai(2026, 12, 3, 9, 0), tick=False)
+    mail_server.plan = {2: smtp_drops_the_connection}
+    reminders.send_summary_reminders()
+    submitted_summary(zhejiang, 2026)
+
+    retried = reminders.send_summary_reminders()
+
+    assert (retried.emails, retried.failed) == (0, 0)
+    assert second.email not in received()
+    assert ReminderDelivery.objects.get(user=second).state == "failed"
+
+
+def test_an_officer_who_switched_e_mail_off_before_the_retry_is_not_written_to(
+    three_officers, mail_server, time_machine
+):
+    _zhejiang, second, _anhui = three_officers
+    time_machine.move_to(shanghai(2026, 12, 3, 9, 0), tick=False)
+    mail_server.plan = {2: smtp_drops_the_connection}
+    reminders.send_summary_reminders()
+    second.wants_email = False
+    second.save(update_fields=["wants_email"])
+
+    retried = reminders.send_summary_reminders()
+
+    assert retried.emails == 0
+    assert second.email not in received()
+    assert ReminderDelivery.objects.get(user=second).state == "skipped"
+
+
+def test_failed_seven_day_e_mails_are_replaced_by_the_one_day_reminder(
+    three_officers, mail_server, time_machine
+):
+    _zhejiang, second, _anhui = three_officers
+    time_machine.move_to(shanghai(2026, 12, 8, 9, 0), tick=False)
+    mail_server.plan = {2: smtp_drops_the_connection}
+    reminders.send_summary_reminders()
+    time_machine.move_to(shanghai(2026, 12, 9, 9, 0), tick=False)
+
+    one_day = reminders.send_summary_reminders()
+
+    assert (one_day.kind, one_day.emails) == (ReminderKind.ONE_DAY, 3)
+    assert [message.subject for message in mail.outbox if message.to == [second.email]] == [
+        "提醒：2026年度工作总结还有1天截止报送"
+    ]
+    assert len(mail.outbox) == 2 + 3
+
+
+def test_the_command_says_how_many_failed(three_officers, mail_server, time_machine, capsys):
+    time_machine.move_to(shanghai(2026, 12, 3, 9, 0), tick=False)
+    mail_server.plan = {2: smtp_drops_the_connection}
+
+    call_command("send_reminders")
+
+    streams = capsys.readouterr()
+    assert "已提醒 2 个省级单位，发送邮件 2 封" in streams.out
+    assert "未能发送的邮件：1 封，下次运行时将重试。" in streams.err
+
+
+def test_failure_log_lines_name_no_address(three_officers, mail_server, time_machine, caplog):
+    time_machine.move_to(shanghai(2026, 12, 3, 9, 0), tick=False)
+    mail_server.plan = {2: smtp_drops_the_connection}
+
+    with caplog.at_level(logging.INFO, logger="dibiao.reports"):
+        reminders.send_summary_reminders()
+
+    assert "sending failed (SMTPServerDisconnected)" in caplog.text
+    assert "@" not in caplog.text
+    assert list(ReminderDelivery.objects.filter(state="failed").values_list("error", flat=True)) == [
+        "SMTPServerDisconnected"
+    ]
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_runs_started_at_the_same_moment_send_each_e_mail_once(three_officers, time_machine):
+    time_machine.move_to(shanghai(2026, 12, 3, 9, 0), tick=False)
+    barrier = threading.Barrier(4)
+
+    def run(_index):
+        try:
+            barrier.wait(timeout=30)
+            return reminders.send_summary_reminders().emails
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        sent = list(pool.map(run, range(4)))
+
+    assert sum(sent) == 3
+    assert received() == sorted(officer.email for officer in three_officers)
+    assert SummaryReminder.objects.count() == 2

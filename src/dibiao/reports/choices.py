@@ -43,6 +43,20 @@ class ReminderKind(models.TextChoices):
 REMINDER_DAYS: dict[str, int] = {ReminderKind.SEVEN_DAYS: 7, ReminderKind.ONE_DAY: 1}
 
 
+class DeliveryState(models.TextChoices):
+    """Where one recipient's e-mail of a reminder stands (reminders.py says how it moves)."""
+
+    PENDING = "pending", pgettext_lazy("reminder e-mail", "Waiting")
+    SENDING = "sending", pgettext_lazy("reminder e-mail", "Being sent")
+    SENT = "sent", pgettext_lazy("reminder e-mail", "Sent")
+    FAILED = "failed", pgettext_lazy("reminder e-mail", "Failed")
+    SKIPPED = "skipped", pgettext_lazy("reminder e-mail", "Not sent")
+
+
+# The e-mails a run may (still) send: never one that is being sent or may have gone out.
+OPEN_DELIVERY_STATES = (DeliveryState.PENDING, DeliveryState.FAILED)
+
+
 class CaseState(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("case state", "Draft")
     PROPOSED = "proposed", pgettext_lazy("case state", "Proposed to CNIPA")

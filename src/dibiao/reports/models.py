@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from dibiao.reports.choices import (
     CaseState,
+    DeliveryState,
     FollowUpKind,
     ReminderKind,
     SummaryState,
@@ -131,7 +132,8 @@ class SummaryAttachment(StoredFile):
 
 
 class SummaryReminder(models.Model):
-    """One reminder sent to one province for one year's summary: its row makes it happen once."""
+    """One reminder to one province for one year's summary: its row claims the reminder, so
+    that it is started once; its deliveries say which officer's e-mail went out."""
 
     province = models.ForeignKey(
         "organisations.Organisation",
@@ -154,6 +156,41 @@ class SummaryReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.province}: {self.get_kind_display()}"
+
+
+class ReminderDelivery(models.Model):
+    """One officer's e-mail of one reminder. Claimed (sending) before it is handed to the mail
+    server and marked sent after, so no run sends it twice; a failed one is tried again."""
+
+    reminder = models.ForeignKey(
+        SummaryReminder,
+        verbose_name=_("summary reminder"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The kind of error only (e.g. SMTPServerDisconnected): a mail server's message may name addresses.
+    error = models.CharField(_("error"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder e-mail")
+        verbose_name_plural = _("reminder e-mails")
+        ordering = ["reminder", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "user"], name="reminder_delivery_once"),
+        ]
+        indexes = [models.Index(fields=["state", "reminder"])]
+
+    def __str__(self) -> str:
+        return f"{self.reminder}: {self.get_state_display()}"
 
 
 # --- typical cases (典型案例) ----------------------------------------------------------------------

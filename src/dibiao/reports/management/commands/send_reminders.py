@@ -29,6 +29,18 @@ class Command(BaseCommand):
                 _("%(year)d, %(kind)s: %(provinces)d provinces reminded, %(emails)d e-mails sent.")
                 % {"year": run.year, "kind": run.kind, "provinces": run.provinces, "emails": run.emails}
             )
+            if run.failed:
+                self.stderr.write(
+                    _("Not sent: %(count)d e-mail(s); the next run tries them again.") % {"count": run.failed}
+                )
+            if run.interrupted:
+                self.stderr.write(
+                    _(
+                        "Interrupted while being sent: %(count)d e-mail(s); they are not sent again. "
+                        "Check the mail server's log whether they went out."
+                    )
+                    % {"count": run.interrupted}
+                )
         if options["schedule"]:
             if schedule_next_run():
                 self.stdout.write(_("The daily run is scheduled on the task worker."))
