@@ -146,6 +146,14 @@ def test_a_draft_has_no_qr_code():
     assert "草稿（未提交，无指纹）" in html
 
 
+def test_the_footer_text_is_a_quoted_css_string_and_a_draft_has_no_code():
+    assert pdf.css_string('编号 "1"\\2\n版本') == '"编号 \\22 1\\22 \\5c 2\\a 版本"'
+    assert "background-image" in pdf.page_css(full_form(), "data:image/png;base64,AA")
+    assert pdf.page_css(full_form(frozen=False), "") == (
+        '@page { @bottom-left { content: "草稿（未提交，无指纹）"; } }'
+    )
+
+
 def test_control_characters_do_not_break_the_pdf():
     data = {
         **FULL_DATA,

@@ -241,7 +241,7 @@ def font_face_css() -> str:
     title = f'"Dibiao Title", {serif}'
     sans = '"Dibiao Sans", "Noto Sans CJK SC", sans-serif'
     rules += [
-        f"@page {{ @bottom-center {{ font-family: {serif}; }} }}",
+        f"@page {{ @bottom-left {{ font-family: {serif}; }} @bottom-center {{ font-family: {serif}; }} }}",
         f"body.attachment-1, .cover .year, table.form .guidance {{ font-family: {serif}; }}",
         f".cover .title {{ font-family: {title}; }}",
         f".attachment-1 h2, .attachment-1 .mark {{ font-family: {sans}; }}",

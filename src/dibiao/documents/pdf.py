@@ -2,13 +2,14 @@
 
 The same template is the browser's print view (documents:print). The stylesheets are the
 static files documents-form.css (shared with the browser) and documents-form-pdf.css (the
-Noto CJK fonts of this machine, by name through fontconfig), then the compact copies of those
-fonts (documents/fonts.py); they are parsed once per process. In place of WeasyPrint's own
-user-agent stylesheet, which styles every element HTML has, `UA_STYLESHEET` has the few rules
-the form's elements need. The PDF's streams are deflated at zlib's default level, not pydyf's
-level 9 (`_compress_streams`). WeasyPrint fetches nothing from elsewhere: the QR code is an
-inline data URI, and the URL fetcher refuses every URL that is neither a data: URI nor one of
-the compact fonts' files.
+Noto CJK fonts of this machine, by name through fontconfig, and the page footer), then the
+compact copies of those fonts (documents/fonts.py); they are parsed once per process. Each PDF
+adds the footer's text and QR code in a few lines of its own (`page_css`). In place of
+WeasyPrint's own user-agent stylesheet, which styles every element HTML has, `UA_STYLESHEET`
+has the few rules the form's elements need. The PDF's streams are deflated at zlib's default
+level, not pydyf's level 9 (`_compress_streams`). WeasyPrint fetches nothing from elsewhere:
+the QR code is an inline data URI, and the URL fetcher refuses every URL that is neither a
+data: URI nor one of the compact fonts' files.
 
 A frozen version's PDF never changes for the same content, so `cached_pdf_bytes` keeps it
 under MEDIA_ROOT/pdf-cache, keyed by everything printed and by the renderer itself.
@@ -110,6 +111,26 @@ def html(content: FormContent) -> str:
     return render_to_string("documents/form.html", template_context(content, raster_qr=True, screen=False))
 
 
+# The footer's text and QR code, for each PDF (documents-form-pdf.css has the rest).
+PAGE_CSS = "@page {{ @bottom-left {{ content: {text}; {image}}} }}"
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string, quoted and escaped (line breaks included)."""
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in '"\\' or ord(char) < 0x20 or ord(char) == 0x7F else char
+        for char in text
+    )
+    return f'"{escaped}"'
+
+
+def page_css(content: FormContent, qr_uri: str) -> str:
+    """The page footer of `content`'s PDF: its identity as the text of the bottom-left margin box
+    and its QR code (a data: URI, or none for a draft) as that box's background image."""
+    image = f'background-image: url("{qr_uri}"); ' if qr_uri else ""
+    return PAGE_CSS.format(text=css_string("\n".join(content.footer_parts)), image=image)
+
+
 @cache
 def _fetcher() -> Any:
     """A URL fetcher for data: URIs (the QR code) and the compact fonts' files only. The
@@ -181,10 +202,18 @@ atexit.register(_styles.cache_clear)
 
 
 def pdf_bytes(content: FormContent) -> bytes:
+    from weasyprint import CSS
+
     font_config, sheets, _defaults = _styles()
-    document = _document_class()(string=html(content), base_url=str(_static_dir()), url_fetcher=_fetcher())
+    context = template_context(content, raster_qr=True, screen=False)
+    source = render_to_string("documents/form.html", context)
+    page = CSS(string=page_css(content, context["qr_uri"]), font_config=font_config, url_fetcher=_fetcher())
+    document = _document_class()(string=source, base_url=str(_static_dir()), url_fetcher=_fetcher())
     data: bytes = document.write_pdf(
-        stylesheets=sheets, font_config=font_config, uncompressed_pdf=False, finisher=_compress_streams
+        stylesheets=[*sheets, page],
+        font_config=font_config,
+        uncompressed_pdf=False,
+        finisher=_compress_streams,
     )
     return data
 
@@ -207,7 +236,8 @@ def renderer_version() -> str:
 
     parts = [(Path(__file__).parent / "templates" / "documents" / "form.html").read_bytes()]
     parts += [(_static_dir() / name).read_bytes() for name in STYLESHEETS]
-    parts += [UA_STYLESHEET.encode(), fonts.font_face_css().encode(), weasyprint.__version__.encode()]
+    parts += [UA_STYLESHEET.encode(), PAGE_CSS.encode(), fonts.font_face_css().encode()]
+    parts.append(weasyprint.__version__.encode())
     parts.append(f"zlib {COMPRESSION_LEVEL}".encode())
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
