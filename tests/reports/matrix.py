@@ -31,6 +31,10 @@ def anhui_summary(get):
     return {"pk": summary.pk}
 
 
+def anhui_submitted_summary(get):
+    return {"pk": helpers.submitted_summary(get("anhui_officer"), _year()).pk}
+
+
 def anhui_summary_file(get):
     summary = services.start_summary(actor=get("anhui_officer"), year=_year())
     attachment = services.add_summary_attachment(
@@ -163,6 +167,36 @@ ROWS = [
     # An empty draft is refused with a message: back to the form.
     *for_roles("reports:summary_submit", kwargs=anhui_summary, method="POST", **ANHUI_ACTS),
     *for_roles("reports:summary_submit", kwargs=anhui_summary, label="GET refused", **POST_ONLY),
+    # CNIPA returns a submitted summary to its province, with a reason; a draft is not returnable.
+    *for_roles(
+        "reports:summary_return",
+        kwargs=anhui_submitted_summary,
+        method="POST",
+        data={"reason": "请补充取得成效的具体数据。"},
+        **CNIPA_ACTS,
+    ),
+    # Without a reason the page comes back with the form's error.
+    Row(
+        "national_admin",
+        "reports:summary_return",
+        anhui_submitted_summary,
+        "POST",
+        200,
+        data={"reason": ""},
+        label="no reason",
+    ),
+    *for_roles(
+        "reports:summary_return",
+        kwargs=anhui_summary,
+        method="POST",
+        data={"reason": "请补充取得成效的具体数据。"},
+        label="draft",
+        national_admin=403,
+        anhui_officer=403,
+        others=404,
+        **ANON,
+    ),
+    *for_roles("reports:summary_return", kwargs=anhui_submitted_summary, label="GET refused", **POST_ONLY),
     *for_roles("reports:summary_attachment_add", kwargs=anhui_summary, method="POST", **ANHUI_ACTS),
     *for_roles("reports:summary_attachment_add", kwargs=anhui_summary, label="GET refused", **POST_ONLY),
     *for_roles("reports:summary_attachment", kwargs=anhui_summary_file, **ANHUI_OBJECT),

@@ -470,6 +470,7 @@ class ReportAction:
     START_SUMMARY = "start_summary"  # no obj
     EDIT_SUMMARY = "edit_summary"  # obj: the summary
     SUBMIT_SUMMARY = "submit_summary"  # obj: the summary
+    RETURN_SUMMARY = "return_summary"  # obj: the summary; CNIPA sends a submitted one back
     LIST_CASES = "list_cases"  # the internal case list; no obj
     PROPOSE_CASES = "propose_cases"  # start a case; no obj
     EDIT_CASE = "edit_case"  # obj: the case
@@ -580,6 +581,10 @@ def _summary_owner_while_draft(user: Any, summary: AnnualSummary | None) -> bool
     )
 
 
+def _admin_while_submitted(user: Any, summary: AnnualSummary | None) -> bool:
+    return summary is not None and summary.state == SummaryState.SUBMITTED and is_national_admin(user)
+
+
 def _case_in_state(states: tuple[str, ...], who: Callable[[Any, TypicalCase], bool]) -> Callable[..., bool]:
     def rule(user: Any, case: TypicalCase | None) -> bool:
         return case is not None and case.state in states and who(user, case)
@@ -633,6 +638,7 @@ RULES.update(
         ReportAction.START_SUMMARY: lambda user, obj: is_officer_of_provincial_unit(user),
         ReportAction.EDIT_SUMMARY: _summary_owner_while_draft,
         ReportAction.SUBMIT_SUMMARY: _summary_owner_while_draft,
+        ReportAction.RETURN_SUMMARY: _admin_while_submitted,
         ReportAction.LIST_CASES: lambda user, obj: (
             is_officer_of_provincial_unit(user) or is_national_admin(user)
         ),

@@ -26,6 +26,14 @@ class SummaryState(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("summary state", "Submitted")
 
 
+class SummaryEvent(models.TextChoices):
+    """The audit verbs of a summary (core.audit) its page lists as history, with their labels."""
+
+    STARTED = "summary.started", pgettext_lazy("summary event", "Started")
+    SUBMITTED = "summary.submitted", pgettext_lazy("summary event", "Submitted to CNIPA")
+    RETURNED = "summary.returned", pgettext_lazy("summary event", "Returned to the province")
+
+
 class SummaryStatus(models.TextChoices):
     """A province's standing for one year, as the national overview shows it."""
 

@@ -59,6 +59,21 @@ class StartSummaryForm(ServiceForm):
         return self.run(lambda: services.start_summary(actor=actor, year=self.cleaned_data["year"]))
 
 
+class ReturnSummaryForm(ServiceForm):
+    reason = forms.CharField(
+        label=_("Reason for the return"),
+        widget=textarea(3),
+        max_length=1000,
+        help_text=_("The province's officers read it on the summary and in their notices."),
+        error_messages={"required": _("Say why the summary goes back to the province.")},
+    )
+
+    def save(self, summary: AnnualSummary, *, actor: User) -> AnnualSummary | None:
+        return self.run(
+            lambda: services.return_summary(summary, actor=actor, reason=self.cleaned_data["reason"])
+        )
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File"))
 

@@ -89,6 +89,17 @@ class AnnualSummary(models.Model):
         related_name="+",
     )
     is_late = models.BooleanField(_("late"), default=False)
+    # The last return by CNIPA (every return is in the audit log): the province reads why.
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    returned_at = models.DateTimeField(_("time of return"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("returned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("annual work summary")
@@ -113,6 +124,11 @@ class AnnualSummary(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.state == SummaryState.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        """A draft again because CNIPA returned it, waiting to be submitted again."""
+        return self.state == SummaryState.DRAFT and self.returned_at is not None
 
 
 def summary_attachment_path(instance: "SummaryAttachment", filename: str) -> str:

@@ -5,9 +5,10 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from dibiao.core.models import AuditEvent
 from dibiao.organisations.choices import Kind
 from dibiao.organisations.models import Organisation
-from dibiao.reports.choices import SummaryState, SummaryStatus, TaskStatus
+from dibiao.reports.choices import SummaryEvent, SummaryState, SummaryStatus, TaskStatus
 from dibiao.reports.models import (
     Action,
     ActionPlan,
@@ -28,6 +29,25 @@ def summary_status(summary: AnnualSummary | None) -> SummaryStatus:
     if summary is None or summary.state != SummaryState.SUBMITTED:
         return SummaryStatus.MISSING
     return SummaryStatus.LATE if summary.is_late else SummaryStatus.SUBMITTED
+
+
+@dataclass
+class SummaryHistoryEntry:
+    event: AuditEvent
+    label: str
+    reason: str
+
+
+def summary_history(summary: AnnualSummary) -> list[SummaryHistoryEntry]:
+    """The summary's steps from the audit log, oldest first: started, submitted, returned (why)."""
+    labels = dict(SummaryEvent.choices)
+    events = AuditEvent.objects.filter(
+        object_type=AnnualSummary._meta.label_lower, object_id=str(summary.pk), verb__in=labels
+    ).select_related("actor")
+    return [
+        SummaryHistoryEntry(event, str(labels[event.verb]), str(event.data.get("reason", "")))
+        for event in events.order_by("at", "pk")
+    ]
 
 
 @dataclass

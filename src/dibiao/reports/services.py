@@ -22,8 +22,8 @@ from dibiao.core.errors import DomainError
 from dibiao.organisations.choices import Kind
 from dibiao.organisations.models import Organisation
 from dibiao.recommendations.models import Recommendation
-from dibiao.reports import uploads
-from dibiao.reports.choices import CaseState, FollowUpKind, SummaryState, TaskStatus, Theme
+from dibiao.reports import notifications, uploads
+from dibiao.reports.choices import CaseState, FollowUpKind, SummaryEvent, SummaryState, TaskStatus, Theme
 from dibiao.reports.models import (
     FIRST_YEAR,
     Action,
@@ -111,7 +111,7 @@ def start_summary(*, actor: User, year: int) -> AnnualSummary:
         province_id=actor.organisation_id, year=year, defaults={"created_by": actor}
     )
     if created:
-        audit.record(actor, "summary.started", summary, year=year)
+        audit.record(actor, SummaryEvent.STARTED, summary, year=year)
         logger.info("summary %s started by user %s", summary.pk, actor.pk)
     return summary
 
@@ -166,9 +166,65 @@ def submit_summary(summary: AnnualSummary, *, actor: User) -> AnnualSummary:
         locked.submitted_by = actor
         locked.is_late = now >= summary_late_from(locked.year)
         locked.save(update_fields=["state", "submitted_at", "submitted_by", "is_late", "updated_at"])
-        audit.record(actor, "summary.submitted", locked, year=locked.year, late=locked.is_late)
+        audit.record(actor, SummaryEvent.SUBMITTED, locked, year=locked.year, late=locked.is_late)
     logger.info("summary %s submitted by user %s (late: %s)", locked.pk, actor.pk, locked.is_late)
     return locked
+
+
+def return_summary(summary: AnnualSummary, *, actor: User, reason: str) -> AnnualSummary:
+    """Send a submitted summary back to its province (national administrator), saying why.
+
+    Under the row lock, re-checks that it is still submitted; makes it a draft again with the
+    reason, who and when of the return, and clears its submission (time, officer, lateness):
+    when the province submits again, that submission is judged against the due date like any.
+    Records the audit event (with the submission it undid) and a notice to each officer of the
+    province; their e-mails go out from the task worker after commit. Raises DomainError.
+    """
+    message = _("Only CNIPA returns a summary, and only a submitted one: it may have been returned already.")
+    _refuse_unless(can(actor, ReportAction.RETURN_SUMMARY, summary), message)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the summary goes back to the province."), field="reason")
+    with transaction.atomic():
+        locked = AnnualSummary.objects.select_for_update(no_key=True).get(pk=summary.pk)
+        _refuse_unless(can(actor, ReportAction.RETURN_SUMMARY, locked), message)
+        undone = {
+            "submitted_at": locked.submitted_at.isoformat() if locked.submitted_at else None,
+            "submitted_by": locked.submitted_by_id,
+            "late": locked.is_late,
+        }
+        locked.state = SummaryState.DRAFT
+        locked.submitted_at = None
+        locked.submitted_by = None
+        locked.is_late = False
+        locked.return_reason = reason
+        locked.returned_at = timezone.now()
+        locked.returned_by = actor
+        locked.save(
+            update_fields=[
+                "state",
+                "submitted_at",
+                "submitted_by",
+                "is_late",
+                "return_reason",
+                "returned_at",
+                "returned_by",
+                "updated_at",
+            ]
+        )
+        audit.record(actor, SummaryEvent.RETURNED, locked, year=locked.year, reason=reason, **undone)
+        notices = notifications.notify_summary_returned(locked, actor=actor)
+        notice_ids = [notice.pk for notice in notices]
+        transaction.on_commit(lambda: _queue_return_emails(locked.pk, notice_ids))
+    logger.info("summary %s returned by user %s, %s notices", locked.pk, actor.pk, len(notice_ids))
+    return locked
+
+
+def _queue_return_emails(summary_id: int, notice_ids: list[int]) -> None:
+    from dibiao.reports.tasks import task_send_summary_return_emails
+
+    if notice_ids:
+        task_send_summary_return_emails.enqueue(summary_id, notice_ids)
 
 
 def add_summary_attachment(summary: AnnualSummary, *, actor: User, uploaded_file: Any) -> SummaryAttachment:

@@ -1,4 +1,5 @@
-"""Background work of the reports: the daily run of the summary reminders.
+"""Background work of the reports: the daily run of the summary reminders, and the e-mails
+that tell a province its summary was returned.
 
 `task_send_summary_reminders` sends what is due (reminders.send_summary_reminders is
 idempotent) and, on a backend that can defer, enqueues itself for 09:00 Beijing time the next
@@ -67,3 +68,15 @@ def task_send_summary_reminders() -> int:
     finally:
         schedule_next_run()
     return run.emails
+
+
+@task
+def task_send_summary_return_emails(summary_id: int, notification_ids: list[int]) -> int:
+    """E-mail the notices of a returned summary (idempotent: a rerun sends nothing twice)."""
+    from dibiao.reports import notifications
+
+    try:
+        return notifications.send_return_emails(summary_id, notification_ids)
+    except Exception:
+        logger.exception("summary %s returned: sending the notice e-mails failed", summary_id)
+        raise

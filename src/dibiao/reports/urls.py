@@ -12,6 +12,7 @@ urlpatterns = [
     path("summaries/<int:pk>/", views.summary_detail, name="summary_detail"),
     path("summaries/<int:pk>/edit/", views.summary_edit, name="summary_edit"),
     path("summaries/<int:pk>/submit/", views.summary_submit, name="summary_submit"),
+    path("summaries/<int:pk>/return/", views.summary_return, name="summary_return"),
     path("summaries/<int:pk>/files/", views.summary_attachment_add, name="summary_attachment_add"),
     path(
         "summaries/<int:pk>/files/<int:attachment_pk>/", views.summary_attachment, name="summary_attachment"

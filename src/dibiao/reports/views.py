@@ -148,19 +148,24 @@ def summary_status(request: AuthedRequest) -> HttpResponse:
         "years": [choice for choice, _label in forms.year_choices()],
         "rows": rows,
         "counts": queries.count_statuses(rows),
+        "returned_count": sum(1 for row in rows if row.summary is not None and row.summary.is_returned),
         "statuses": SummaryStatus,
         "due_at": summary_due_at(year),
     }
     return render(request, "reports/summary_status.html", context)
 
 
-def _summary_context(request: AuthedRequest, summary: Any) -> dict[str, Any]:
+def _summary_context(request: AuthedRequest, summary: Any, **forms_: Any) -> dict[str, Any]:
+    can_return = can(request.user, ReportAction.RETURN_SUMMARY, summary)
     return {
         "summary": summary,
         "status": queries.summary_status(summary),
         "attachments": list(summary.attachments.all()),
         "can_edit": can(request.user, ReportAction.EDIT_SUMMARY, summary),
         "can_submit": can(request.user, ReportAction.SUBMIT_SUMMARY, summary),
+        "can_return": can_return,
+        "return_form": forms_.get("return_form") or (forms.ReturnSummaryForm() if can_return else None),
+        "history": queries.summary_history(summary),
         "upload_form": forms.UploadForm(),
         "now": timezone.now(),
     }
@@ -206,6 +211,34 @@ def summary_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     if done is not None and done.is_late:
         messages.warning(request, _("It was submitted after the due date and is marked as late."))
     return redirect("reports:summary_detail" if done else "reports:summary_edit", pk=summary.pk)
+
+
+@require_POST
+@login_required
+def summary_return(request: AuthedRequest, pk: int) -> HttpResponse:
+    """CNIPA sends a submitted summary back to its province with the reason; without a reason
+    the page comes back with the form's error."""
+    summary = get_object_or_404(visible_summaries(request.user).select_related("submitted_by"), pk=pk)
+    _refuse_unless(
+        can(request.user, ReportAction.RETURN_SUMMARY, summary),
+        _("Only CNIPA returns a summary, and only a submitted one: it may have been returned already."),
+    )
+    form = forms.ReturnSummaryForm(request.POST)
+    if form.is_valid():
+        if form.save(summary, actor=request.user):
+            messages.success(
+                request,
+                _("The summary has been returned to %(province)s; its officers have been told.")
+                % {"province": summary.province.name},
+            )
+            return redirect("reports:summary_detail", pk=summary.pk)
+        if not form.has_error("reason"):  # refused under the lock: someone was faster
+            for error in form.non_field_errors():
+                messages.error(request, error)
+            return redirect("reports:summary_detail", pk=summary.pk)
+    return render(
+        request, "reports/summary_detail.html", _summary_context(request, summary, return_form=form)
+    )
 
 
 @require_POST
