@@ -188,11 +188,9 @@ def return_summary(summary: AnnualSummary, *, actor: User, reason: str) -> Annua
     with transaction.atomic():
         locked = AnnualSummary.objects.select_for_update(no_key=True).get(pk=summary.pk)
         _refuse_unless(can(actor, ReportAction.RETURN_SUMMARY, locked), message)
-        undone = {
-            "submitted_at": locked.submitted_at.isoformat() if locked.submitted_at else None,
-            "submitted_by": locked.submitted_by_id,
-            "late": locked.is_late,
-        }
+        undone_at = locked.submitted_at.isoformat() if locked.submitted_at else None
+        undone_by = locked.submitted_by_id
+        undone_late = locked.is_late
         locked.state = SummaryState.DRAFT
         locked.submitted_at = None
         locked.submitted_by = None
@@ -212,7 +210,16 @@ def return_summary(summary: AnnualSummary, *, actor: User, reason: str) -> Annua
                 "updated_at",
             ]
         )
-        audit.record(actor, SummaryEvent.RETURNED, locked, year=locked.year, reason=reason, **undone)
+        audit.record(
+            actor,
+            SummaryEvent.RETURNED,
+            locked,
+            year=locked.year,
+            reason=reason,
+            submitted_at=undone_at,
+            submitted_by=undone_by,
+            late=undone_late,
+        )
         notices = notifications.notify_summary_returned(locked, actor=actor)
         notice_ids = [notice.pk for notice in notices]
         transaction.on_commit(lambda: _queue_return_emails(locked.pk, notice_ids))

@@ -234,7 +234,7 @@ def summary_return(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("reports:summary_detail", pk=summary.pk)
         if not form.has_error("reason"):  # refused under the lock: someone was faster
             for error in form.non_field_errors():
-                messages.error(request, error)
+                messages.error(request, str(error))
             return redirect("reports:summary_detail", pk=summary.pk)
     return render(
         request, "reports/summary_detail.html", _summary_context(request, summary, return_form=form)
