@@ -76,8 +76,12 @@ def apply(translations: dict[str, str], app: str = "") -> int:
             value = translations.get(key_of(entry))
             if not value or not entry["id"]:
                 continue
+            # Comments and references stay; msgmerge's "#|" (the old text of a fuzzy guess) goes
+            # with the guess, and the flags follow the comments, as compilemessages requires.
             lines = [
-                line for line in block.splitlines() if line.startswith("#") and not line.startswith("#,")
+                line
+                for line in block.splitlines()
+                if line.startswith("#") and not line.startswith(("#,", "#|"))
             ]
             flags = [
                 flag.strip()
