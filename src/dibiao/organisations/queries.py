@@ -4,9 +4,24 @@ Every function here runs a fixed number of queries, whatever the number of rows 
 """
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, Substr
 
 from dibiao.organisations.choices import CountyList, DivisionLevel, Level
 from dibiao.organisations.models import CountyDesignation, Division, Organisation
@@ -57,9 +72,30 @@ def search_organisations(
     return orgs
 
 
-def _count(designations: QuerySet[CountyDesignation]) -> Coalesce:
-    counted = designations.order_by().values("list").annotate(n=Count("pk")).values("n")[:1]
+def _count(rows: QuerySet[Any]) -> Coalesce:
+    """How many `rows` there are, as a subquery of the outer row: COUNT without GROUP BY."""
+    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _designated_in_prefecture(county_list: str) -> QuerySet[Division]:
+    """The county-level divisions on `county_list` under the outer organisation's code's
+    first four digits (PPCC): the codes from PPCC00 to PPCC99.
+
+    GB/T 2260 codes are six digits (the loader stores no other), so the range holds exactly
+    the codes that start with PPCC. Unlike a LIKE on a pattern made from the outer row, a range
+    is a search of the index on `Division.code`. Being on the list is an EXISTS rather than a
+    join, so that SQLite, without statistics, still starts from that search and looks each
+    division up in the (list, division) index, instead of reading the whole list for every
+    row; PostgreSQL makes it a semi-join.
+    """
+    prefix = Substr(OuterRef("code"), 1, 4)
+    return Division.objects.filter(
+        Exists(CountyDesignation.objects.filter(list=county_list, division_id=OuterRef("pk"))),
+        level=DivisionLevel.COUNTY,
+        code__gte=Concat(prefix, Value("00"), output_field=CharField()),
+        code__lte=Concat(prefix, Value("99"), output_field=CharField()),
+    )
 
 
 def with_county_counts(orgs: QuerySet[Organisation]) -> QuerySet[Organisation]:
@@ -67,20 +103,20 @@ def with_county_counts(orgs: QuerySet[Organisation]) -> QuerySet[Organisation]:
     (`poverty_alleviated_count`, `key_support_count`): how many of its counties are on the list.
 
     A prefecture counts the designated county-level divisions whose code starts with its own
-    first four digits; a county-level unit under a province or a municipal district counts
-    itself. Other organisations get None. One subquery per list, so a page of rows costs the
-    same number of queries as a single row.
+    first four digits (a range of codes, see `_designated_in_prefecture`); a county-level unit
+    under a province or a municipal district counts itself. Other organisations get None.
+    One query, with a subquery per list that finds a prefecture's counties by a search of the
+    code index: a page of rows costs one query whatever its length, and a row the work of its
+    own few counties, not of the whole list.
     """
     annotations = {}
     for county_list in CountyList:
-        on_list = CountyDesignation.objects.filter(list=county_list)
-        in_prefecture = on_list.filter(
-            division__level=DivisionLevel.COUNTY,
-            division__code__startswith=Substr(OuterRef("code"), 1, 4),
-        )
-        itself = on_list.filter(division_id=OuterRef("division_id"))
+        itself = CountyDesignation.objects.filter(list=county_list, division_id=OuterRef("division_id"))
         annotations[f"{county_list.value}_count"] = Case(
-            When(Q(level__in=PREFECTURE_LEVELS) & ~Q(code=""), then=_count(in_prefecture)),
+            When(
+                Q(level__in=PREFECTURE_LEVELS) & ~Q(code=""),
+                then=_count(_designated_in_prefecture(county_list)),
+            ),
             When(level__in=COUNTY_LEVELS, division__isnull=False, then=_count(itself)),
             default=None,
             output_field=IntegerField(),
