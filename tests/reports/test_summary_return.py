@@ -243,6 +243,10 @@ def test_the_notice_appears_in_the_officers_list_of_notices(client, national_adm
 
     assert NOTICE in page
     assert "1 条未读" in page
+    # The notice leads to the returned summary.
+    link = reverse("reports:summary_detail", args=[on_time.pk])
+    assert f'<a href="{link}">' in page
+    assert client.get(link).status_code == 200
 
 
 def test_the_e_mails_are_sent_once_however_often_the_task_runs(

@@ -211,6 +211,9 @@ class Notification(models.Model):
         related_name="notifications",
     )
     text = models.CharField(_("text"), max_length=300)
+    # Where a notice that is not about a recommendation leads (a path of this site, e.g. a
+    # returned annual summary).
+    link = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)

@@ -51,7 +51,8 @@ def notify_summary_returned(summary: AnnualSummary, *, actor: User) -> list[Noti
     """Write one notice per officer of the province (inside the return's transaction)."""
     users = list(province_officers(summary).exclude(pk=actor.pk))
     text = return_notice_text(summary)
-    return Notification.objects.bulk_create([Notification(user=user, text=text) for user in users])
+    link = reverse("reports:summary_detail", args=[summary.pk])
+    return Notification.objects.bulk_create([Notification(user=user, text=text, link=link) for user in users])
 
 
 def _message(notification: Notification, summary: AnnualSummary) -> EmailMessage:
