@@ -5,10 +5,11 @@ archive, and the Word import, for recommendations of about 6,000 Chinese charact
 
 Times are medians over repeated runs (wall clock; the CPU time of this process beside it, which
 other processes on the machine disturb less). The archive is the task's work after its database
-reads (documents.archive.write_archive: Word in the parent, PDFs in a pool of 2 forked workers,
-the summary, 184 recommendations with one 200 kB attachment each); the database reads of 184
-recommendations add a few hundred milliseconds. Writes the medians, with the machine they ran
-on, into bench/RESULTS.md between the "documents" markers.
+reads (documents.archive.write_archive: each recommendation's Word and PDF in a pool of 2
+forked workers, the zip with the summary and one 200 kB attachment a recommendation written by
+the parent, 184 recommendations); the database reads of 184 recommendations add a few hundred
+milliseconds. Writes the medians, with the machine they ran on, into bench/RESULTS.md between
+the "documents" markers.
 """
 
 import argparse
