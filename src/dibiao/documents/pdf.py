@@ -112,7 +112,13 @@ def template_context(content: FormContent, *, raster_qr: bool = False, **extra: 
 
 def html(content: FormContent) -> str:
     """The form as the HTML that WeasyPrint renders (no toolbar, no stylesheet link)."""
-    return render_to_string("documents/form.html", template_context(content, raster_qr=True, screen=False))
+    return html_and_qr(content)[0]
+
+
+def html_and_qr(content: FormContent) -> tuple[str, str]:
+    """The HTML that WeasyPrint renders and the QR code in it (a data: URI; "" for a draft)."""
+    context = template_context(content, raster_qr=True, screen=False)
+    return render_to_string("documents/form.html", context), context["qr_uri"]
 
 
 # The footer's text and QR code, for each PDF (documents-form-pdf.css has the rest).
@@ -228,9 +234,8 @@ def pdf_bytes(content: FormContent) -> bytes:
     from weasyprint import CSS
 
     font_config, sheets, _defaults = _styles()
-    context = template_context(content, raster_qr=True, screen=False)
-    source = render_to_string("documents/form.html", context)
-    page = CSS(string=page_css(content, context["qr_uri"]), font_config=font_config, url_fetcher=_fetcher())
+    source, qr_uri = html_and_qr(content)
+    page = CSS(string=page_css(content, qr_uri), font_config=font_config, url_fetcher=_fetcher())
     with _collected_once():
         document = _document_class()(string=source, base_url=str(_static_dir()), url_fetcher=_fetcher())
         data: bytes = document.write_pdf(
