@@ -25,4 +25,12 @@ def check_production_settings(app_configs: Any, **kwargs: Any) -> list[Warning |
                 id="dibiao.W002",
             )
         )
+    if not settings.CACHE_URL:
+        problems.append(
+            Warning(
+                "No shared cache: set DIBIAO_CACHE_URL=redis://... so that sessions are read from it "
+                "and the busiest pages are kept (docs/operations.md).",
+                id="dibiao.W003",
+            )
+        )
     return problems
