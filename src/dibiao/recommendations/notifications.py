@@ -8,6 +8,7 @@ Log lines name ids only, never names, phones or e-mail addresses.
 """
 
 import logging
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -121,6 +122,36 @@ def _message(notification: Notification, rec: Recommendation) -> EmailMessage:
     return EmailMessage(subject=" ".join(subject.split()), body=body, to=[notification.user.email])
 
 
+def email_each(
+    pending: Iterable[Notification], message: Callable[[Notification], EmailMessage], *, about: str
+) -> tuple[int, int]:
+    """E-mail each of `pending` to its recipient if they want e-mail; return (sent, failed).
+    Each notification is claimed (emailed_at) before sending, so two runs never send it twice,
+    and released when sending fails, so a rerun may. The log names ids and the error's kind
+    only: a mail server's message may quote addresses."""
+    sent = failed = 0
+    for notification in pending:
+        user = notification.user
+        if not (user.is_active and user.wants_email and user.email):
+            continue
+        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+        if not claimed:
+            continue
+        try:
+            message(notification).send()
+        except Exception as error:
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+            logger.warning(
+                "notification %s (%s): e-mail failed (%s)", notification.pk, about, type(error).__name__
+            )
+            failed += 1
+            continue
+        sent += 1
+    return sent, failed
+
+
 def send_emails(transition_id: int) -> int:
     """E-mail the notifications of one transition to those who want e-mail; return how many
     were sent. Idempotent: each notification is claimed (emailed_at) before sending, and the
@@ -133,26 +164,10 @@ def send_emails(transition_id: int) -> int:
     if transition is None or transition.notified_at is not None:
         return 0
     rec = transition.recommendation
-    sent = 0
-    failed = 0
     pending = transition.notifications.select_related("user").filter(emailed_at__isnull=True).order_by("pk")
-    for notification in pending:
-        user = notification.user
-        if not (user.is_active and user.wants_email and user.email):
-            continue
-        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
-        if not claimed:
-            continue
-        try:
-            _message(notification, rec).send()
-        except Exception:
-            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
-            logger.exception("notification %s (transition %s): e-mail failed", notification.pk, transition.pk)
-            failed += 1
-            continue
-        sent += 1
+    sent, failed = email_each(
+        pending, lambda notification: _message(notification, rec), about=f"transition {transition.pk}"
+    )
     if not failed:
         Transition.objects.filter(pk=transition.pk, notified_at__isnull=True).update(
             notified_at=timezone.now()

@@ -15,13 +15,14 @@ from django.core.mail import EmailMessage
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from dibiao.accounts.choices import Role
 from dibiao.accounts.models import User
 from dibiao.recommendations.models import Notification
+from dibiao.recommendations.notifications import email_each
 from dibiao.reports.models import AnnualSummary
 
 logger = logging.getLogger(__name__)
@@ -74,34 +75,13 @@ def send_return_emails(summary_id: int, notification_ids: list[int]) -> int:
     summary = AnnualSummary.objects.select_related("province").filter(pk=summary_id).first()
     if summary is None:
         return 0
-    sent = 0
-    failed = 0
     pending = (
         Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
         .select_related("user")
         .order_by("pk")
     )
-    for notification in pending:
-        user = notification.user
-        if not (user.is_active and user.wants_email and user.email):
-            continue
-        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
-        if not claimed:
-            continue
-        try:
-            _message(notification, summary).send()
-        except Exception as error:  # the mail server failed: released, so a rerun may send it
-            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
-            logger.warning(
-                "notification %s (summary %s returned): e-mail failed (%s)",
-                notification.pk,
-                summary.pk,
-                type(error).__name__,
-            )
-            failed += 1
-            continue
-        sent += 1
+    sent, failed = email_each(
+        pending, lambda notification: _message(notification, summary), about=f"summary {summary.pk} returned"
+    )
     logger.info("summary %s returned: %s notice e-mails sent, %s failed", summary.pk, sent, failed)
     return sent
