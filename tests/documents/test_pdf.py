@@ -212,3 +212,21 @@ def test_receiving_a_project_renders_its_pdf_on_the_worker_for_the_archive(
     copy = content.form_content(anhui_recommended)
     assert copy.number == "2021-34-01"
     assert pdf.cache_path(copy).read_bytes().startswith(b"%PDF")
+
+
+def test_obsolete_font_copies_go_a_day_after_their_replacements_were_made(tmp_path):
+    import os
+    import time
+
+    kept, obsolete = tmp_path / "dibiao-serif-new.otf", tmp_path / "dibiao-serif-old.otf"
+    other = tmp_path / "notes.txt"
+    for path in (kept, obsolete, other):
+        path.write_bytes(b"x")
+    # The replacement is new: a process of the previous release may still use the old copy.
+    assert fonts.remove_old_copies(tmp_path, {kept}) == 0
+    assert obsolete.exists()
+
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(kept, (two_days_ago, two_days_ago))
+    assert fonts.remove_old_copies(tmp_path, {kept}) == 1
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["dibiao-serif-new.otf", "notes.txt"]

@@ -13,7 +13,7 @@ which covers the language, and draw the title with it, not bold, and the PDF wou
 large serif twice. The copies have no hints and no subroutines, which the PDF's fonts do not
 keep either. HarfBuzz makes each copy in under a second, from the simplified-Chinese face that
 fontconfig finds; they are kept under var/fonts (DIBIAO_FONT_DIR) and remade when the system
-fonts or the form's fixed text change.
+fonts or the form's fixed text change (the obsolete copies are deleted a day after).
 
 A character the copy lacks (a rare one in a name) is drawn with the system font that follows
 it in the stylesheet's list; without HarfBuzz or the fonts, `available()` is empty and the PDF
@@ -26,6 +26,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -224,7 +225,29 @@ def available() -> dict[str, tuple[Path, str]]:
         except (OSError, ValueError, subprocess.SubprocessError, ImportError) as error:
             logger.warning("documents: compact fonts unavailable (%s); PDFs use the system fonts", error)
             return {}
+    remove_old_copies(font_dir(), {path for path, _weight in copies.values()})
     return copies
+
+
+def remove_old_copies(directory: Path, kept: set[Path], *, older_than: float = 86400) -> int:
+    """Delete the copies that a change of the system fonts or of the characters kept has made
+    obsolete, once the copies in use are `older_than` seconds old (until then a process of the
+    previous release may still be drawing with the old ones); return how many."""
+    limit = time.time() - older_than
+    try:
+        if not kept or max(path.stat().st_mtime for path in kept) >= limit:
+            return 0
+    except OSError:
+        return 0
+    removed = 0
+    for path in directory.glob("dibiao-*.otf"):
+        try:
+            if path not in kept:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def font_face_css() -> str:
