@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 KEY = "data-revision"
 WRITES = ("INSERT", "UPDATE", "DELETE")
-IGNORED = ('"django_session"', '"django_tasks_db', '"core_auditevent"')
+IGNORED = ('"django_session"', '"django_tasks_database_', '"core_auditevent"')
 
 
 def current() -> int:
