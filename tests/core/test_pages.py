@@ -58,8 +58,9 @@ def test_writes_to_the_bookkeeping_tables_do_not_count(model):
     from django.apps import apps
 
     table = apps.get_model(model)._meta.db_table
-    assert not revision.is_write(f'UPDATE "{table}" SET "status" = %s WHERE "id" = %s')
-    assert not revision.is_write(f'INSERT INTO "{table}" ("id") VALUES (%s)')
+    # Statements shaped as Django writes them; the table name comes from the model.
+    assert not revision.is_write(f'UPDATE "{table}" SET "status" = %s WHERE "id" = %s')  # noqa: S608
+    assert not revision.is_write(f'INSERT INTO "{table}" ("id") VALUES (%s)')  # noqa: S608
     assert revision.is_write('UPDATE "recommendations_recommendation" SET "state" = %s')
 
 
