@@ -36,6 +36,7 @@ from dibiao.reports.models import (
     PlanAttachment,
     PlanResponsibility,
     ProgressNote,
+    StoredFile,
     SummaryAttachment,
     TaskProgress,
     TypicalCase,
@@ -81,6 +82,30 @@ def _delete_file_if_unused(stored: Any) -> None:
     name = stored.file.name
     if name and not type(stored).objects.filter(file=name).exists():
         stored.file.storage.delete(name)
+
+
+def _new_file[S: StoredFile](
+    model: type[S], checked: uploads.CheckedFile, uploaded_file: Any, *, actor: User, **fields: Any
+) -> S:
+    """A row of `model` (a StoredFile) for a checked upload: stored by its hash, then saved."""
+    stored = model(
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+        **fields,
+    )
+    uploads.store(stored, uploaded_file, checked)
+    stored.save()
+    return stored
+
+
+def _remove_file(stored: StoredFile) -> None:
+    """Delete the row; the file goes after the commit, unless another row still uses it."""
+    with transaction.atomic():
+        stored.delete()
+        transaction.on_commit(lambda: _delete_file_if_unused(stored))
 
 
 # --- annual work summary -------------------------------------------------------------------------
@@ -247,16 +272,7 @@ def add_summary_attachment(summary: AnnualSummary, *, actor: User, uploaded_file
             raise DomainError(
                 _("A summary can have at most %(max)d files; remove one first.") % {"max": MAX_ATTACHMENTS}
             )
-        attachment = SummaryAttachment(
-            summary=locked,
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=actor,
-        )
-        uploads.store(attachment, uploaded_file, checked)
-        attachment.save()
+        attachment = _new_file(SummaryAttachment, checked, uploaded_file, actor=actor, summary=locked)
     logger.info("attachment %s added to summary %s", attachment.pk, summary.pk)
     return attachment
 
@@ -267,9 +283,7 @@ def remove_summary_attachment(attachment: SummaryAttachment, *, actor: User) -> 
         can(actor, ReportAction.EDIT_SUMMARY, attachment.summary),
         _("Files can be removed only from a draft summary, by an officer of its province."),
     )
-    with transaction.atomic():
-        attachment.delete()
-        transaction.on_commit(lambda: _delete_file_if_unused(attachment))
+    _remove_file(attachment)
 
 
 # --- typical cases -------------------------------------------------------------------------------
@@ -403,29 +417,23 @@ def add_case_photo(case: TypicalCase, *, actor: User, uploaded_file: Any, captio
             raise DomainError(
                 _("A case can have at most %(max)d photos; remove one first.") % {"max": MAX_PHOTOS}
             )
-        photo = CasePhoto(
+        return _new_file(
+            CasePhoto,
+            checked,
+            uploaded_file,
+            actor=actor,
             case=locked,
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
             width=checked.width,
             height=checked.height,
             caption=caption.strip()[:200],
-            uploaded_by=actor,
         )
-        uploads.store(photo, uploaded_file, checked)
-        photo.save()
-    return photo
 
 
 def remove_case_photo(photo: CasePhoto, *, actor: User) -> None:
     _refuse_unless(
         can(actor, ReportAction.EDIT_CASE, photo.case), _("You cannot change this case in its present state.")
     )
-    with transaction.atomic():
-        photo.delete()
-        transaction.on_commit(lambda: _delete_file_if_unused(photo))
+    _remove_file(photo)
 
 
 # --- key-project follow-up -----------------------------------------------------------------------
@@ -549,17 +557,7 @@ def add_plan_attachment(plan: ActionPlan, *, actor: User, uploaded_file: Any) ->
             raise DomainError(
                 _("A plan can have at most %(max)d files; remove one first.") % {"max": MAX_ATTACHMENTS}
             )
-        attachment = PlanAttachment(
-            plan=locked,
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=actor,
-        )
-        uploads.store(attachment, uploaded_file, checked)
-        attachment.save()
-    return attachment
+        return _new_file(PlanAttachment, checked, uploaded_file, actor=actor, plan=locked)
 
 
 def remove_plan_attachment(attachment: PlanAttachment, *, actor: User) -> None:
@@ -567,9 +565,7 @@ def remove_plan_attachment(attachment: PlanAttachment, *, actor: User) -> None:
         can(actor, ReportAction.EDIT_PLAN, attachment.plan),
         _("Only an officer of the province records its action plan."),
     )
-    with transaction.atomic():
-        attachment.delete()
-        transaction.on_commit(lambda: _delete_file_if_unused(attachment))
+    _remove_file(attachment)
 
 
 # --- the action's tasks --------------------------------------------------------------------------
