@@ -78,31 +78,27 @@ def key(request: HttpRequest, name: str) -> str:
 def body(request: HttpRequest, template: str, context: Callable[[], dict[str, Any]]) -> SafeString:
     """The rendered `template` (a partial, e.g. "app/page.html#body") with the context that
     `context()` builds, from the cache when it was made under the same revision and phase."""
-    if not settings.PAGE_CACHE:
-        return _render(request, template, context())
-    try:
-        cache_key = key(request, template)
-        cached = cache.get(cache_key)
-    except Exception:
-        logger.warning("core: the page cache cannot be reached", exc_info=True)
-        return _render(request, template, context())
-    if cached is None:
-        cached = render_to_string(template, {**context(), "csrf_token": csrf_placeholder()}, request)
-        try:
-            cache.set(cache_key, cached, TIMEOUT)
-        except Exception:
-            logger.warning("core: the page cache cannot be reached", exc_info=True)
+    rendered = _kept(
+        lambda: key(request, template),
+        lambda: render_to_string(template, {**context(), "csrf_token": csrf_placeholder()}, request),
+    )
     # The template engine escaped the body; the token is letters and digits.
-    return mark_safe(cached.replace(csrf_placeholder(), get_token(request)))  # noqa: S308
+    return mark_safe(str(rendered).replace(csrf_placeholder(), get_token(request)))  # noqa: S308
 
 
 def derived[T](name: str, compute: Callable[[], T | None]) -> T | None:
     """`compute()`, kept under the data revision when settings.PAGE_CACHE (None is not kept).
     For what every page needs, such as the logged-in person and their unread count."""
+    return _kept(lambda: f"derived:{release()}:{name}:{revision.current()}", compute)
+
+
+def _kept[T](make_key: Callable[[], str], compute: Callable[[], T | None]) -> T | None:
+    """What the cache holds under `make_key()`, else `compute()`, kept there unless None. With
+    settings.PAGE_CACHE off, or a cache that cannot be reached, simply `compute()`."""
     if not settings.PAGE_CACHE:
         return compute()
     try:
-        cache_key = f"derived:{release()}:{name}:{revision.current()}"
+        cache_key = make_key()
         value = cache.get(cache_key)
     except Exception:
         logger.warning("core: the page cache cannot be reached", exc_info=True)
@@ -115,7 +111,3 @@ def derived[T](name: str, compute: Callable[[], T | None]) -> T | None:
             except Exception:
                 logger.warning("core: the page cache cannot be reached", exc_info=True)
     return value
-
-
-def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> SafeString:
-    return render_to_string(template, context, request)
